@@ -1,0 +1,271 @@
+package asgardeotest
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// routesOAuth registers the OAuth2 endpoints of the root and of every
+// organization.
+func (s *Server) routesOAuth() {
+	s.mux.HandleFunc("POST /oauth2/token", s.handleToken)
+	s.mux.HandleFunc("POST /o/{orgId}/oauth2/token", s.handleToken)
+}
+
+// tokenResponse is the RFC 6749 §5.1 body (spec §6.2).
+type tokenResponse struct {
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token,omitempty"`
+	Scope        string `json:"scope,omitempty"`
+	IDToken      string `json:"id_token,omitempty"`
+	TokenType    string `json:"token_type"`
+	ExpiresIn    int64  `json:"expires_in"`
+}
+
+// tokenRequest is a parsed, client-authenticated token request.
+type tokenRequest struct {
+	form   url.Values
+	org    *org // the organization of the endpoint
+	app    *app // the application as it lives in org (a fragment for shared apps)
+	client *app // the application holding the credentials
+}
+
+// parseForm parses a bounded form body and rejects repeated parameters
+// (spec §6.3). On failure it answers and returns nil.
+func parseForm(w http.ResponseWriter, r *http.Request) url.Values {
+	if err := r.ParseForm(); err != nil {
+		writeOAuth(w, http.StatusBadRequest, "invalid_request", "Invalid request body.")
+		return nil
+	}
+	form := r.PostForm
+	if len(form) > maxFormFields {
+		writeOAuth(w, http.StatusBadRequest, "invalid_request", "Too many request parameters.")
+		return nil
+	}
+	for _, vs := range form {
+		if len(vs) > 1 {
+			writeOAuth(w, http.StatusBadRequest, "invalid_request", "Invalid request with repeated parameters.")
+			return nil
+		}
+	}
+	return form
+}
+
+// authenticateClient resolves the calling client at the endpoint of
+// organization o (spec §6.1): HTTP Basic or form credentials, never both;
+// public clients send client_id only. On failure it answers and returns nil.
+// The caller holds no lock.
+func (s *Server) authenticateClient(w http.ResponseWriter, r *http.Request, form url.Values, o *org) (appInOrg, client *app) {
+	basicID, basicSecret, hasBasic := r.BasicAuth()
+	if hasBasic {
+		basicID, _ = url.QueryUnescape(basicID)
+		basicSecret, _ = url.QueryUnescape(basicSecret)
+	}
+	formID, formSecret := form.Get("client_id"), form.Get("client_secret")
+	if hasBasic && (formSecret != "" || (formID != "" && formID != basicID)) {
+		writeOAuth(w, http.StatusBadRequest, "invalid_request", "The client MUST NOT use more than one authentication method in each")
+		return nil, nil
+	}
+	id, secret := formID, formSecret
+	if hasBasic {
+		id, secret = basicID, basicSecret
+	}
+	st := s.store
+	st.mu.RLock()
+	a := st.clients[id]
+	var inOrg *app
+	if a != nil {
+		switch {
+		case a.orgID == o.id:
+			inOrg = a
+		case st.orgs[a.orgID].root:
+			inOrg = a.shared[o.id]
+		}
+	}
+	st.mu.RUnlock()
+	if a == nil || inOrg == nil || a.oidc == nil {
+		writeOAuth(w, http.StatusUnauthorized, "invalid_client", "Client credentials are invalid.")
+		return nil, nil
+	}
+	if a.oidc.publicClient {
+		if secret != "" {
+			writeOAuth(w, http.StatusUnauthorized, "invalid_client", "Client credentials are invalid.")
+			return nil, nil
+		}
+	} else if secret == "" || !a.oidc.checkSecret(secret) {
+		writeOAuth(w, http.StatusUnauthorized, "invalid_client", "Client credentials are invalid.")
+		return nil, nil
+	}
+	return inOrg, a
+}
+
+// endpointOrg returns the organization of an OAuth2 endpoint path: the one
+// named by {orgId}, or the root. On failure it answers and returns nil.
+func (s *Server) endpointOrg(w http.ResponseWriter, r *http.Request) *org {
+	id := r.PathValue("orgId")
+	s.store.mu.RLock()
+	defer s.store.mu.RUnlock()
+	if id == "" {
+		return s.store.orgs[s.store.rootOrgID]
+	}
+	o := s.store.orgs[strings.ToLower(id)]
+	if o == nil || o.root {
+		writeOAuth(w, http.StatusBadRequest, "invalid_request", "Invalid organization id: "+id)
+		return nil
+	}
+	return o
+}
+
+// knownGrants are the grant types the server supports at all; any other
+// value is invalid_request (spec §6.3).
+var knownGrants = map[string]bool{
+	"authorization_code": true, "client_credentials": true, "password": true,
+	"refresh_token": true, "organization_switch": true,
+	"urn:ietf:params:oauth:grant-type:jwt-bearer": true, "urn:ietf:params:oauth:grant-type:device_code": true,
+	"urn:ietf:params:oauth:grant-type:token-exchange": true, "implicit": true,
+}
+
+// handleToken is the token endpoint of the root and of each organization.
+func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
+	o := s.endpointOrg(w, r)
+	if o == nil {
+		return
+	}
+	form := parseForm(w, r)
+	if form == nil {
+		return
+	}
+	appInOrg, client := s.authenticateClient(w, r, form, o)
+	if appInOrg == nil {
+		return
+	}
+	grant := form.Get("grant_type")
+	if grant == "" {
+		writeOAuth(w, http.StatusBadRequest, "invalid_request", "Missing grant_type parameter value")
+		return
+	}
+	if !knownGrants[grant] {
+		writeOAuth(w, http.StatusBadRequest, "invalid_request", "Unsupported grant_type value")
+		return
+	}
+	if !client.oidc.hasGrant(grant) {
+		writeOAuth(w, http.StatusBadRequest, "unauthorized_client", "The authenticated client is not authorized to use this authorization grant type")
+		return
+	}
+	tr := &tokenRequest{form: form, org: o, app: appInOrg, client: client}
+	switch grant {
+	case "client_credentials":
+		s.grantClientCredentials(w, tr)
+	case "organization_switch":
+		s.grantOrganizationSwitch(w, tr)
+	default:
+		writeOAuth(w, http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant type : "+grant+", is used.")
+	}
+}
+
+// writeToken answers a token request with t.
+func (s *Server) writeToken(w http.ResponseWriter, t *token) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
+	writeJSON(w, http.StatusOK, tokenResponse{
+		AccessToken:  t.access,
+		RefreshToken: t.refresh,
+		Scope:        strings.Join(t.scopes, " "),
+		IDToken:      t.idToken,
+		TokenType:    "Bearer",
+		ExpiresIn:    int64(t.expiresAt.Sub(t.issuedAt) / time.Second),
+	})
+}
+
+func (s *Server) grantClientCredentials(w http.ResponseWriter, tr *tokenRequest) {
+	st := s.store
+	st.mu.Lock()
+	scopes := st.grantedScopes(tr.app, nil, strings.Fields(tr.form.Get("scope")))
+	t := st.mint(s, tr.app, tr.org.id, nil, "client_credentials", scopes, false)
+	st.mu.Unlock()
+	s.writeToken(w, t)
+}
+
+// grantOrganizationSwitch exchanges a root token for one bound to the
+// switching organization (spec §2).
+func (s *Server) grantOrganizationSwitch(w http.ResponseWriter, tr *tokenRequest) {
+	if !tr.org.root {
+		writeOAuth(w, http.StatusBadRequest, "unauthorized_client", "The authenticated client is not authorized to use this authorization grant type")
+		return
+	}
+	orgID := strings.ToLower(tr.form.Get("switching_organization"))
+	st := s.store
+	now := s.clock.Now()
+	st.mu.Lock()
+	presented := st.tokens[tr.form.Get("token")]
+	if presented == nil || !presented.active(now) || presented.orgID != st.rootOrgID {
+		st.mu.Unlock()
+		writeOAuth(w, http.StatusBadRequest, "invalid_grant", "Invalid token received.")
+		return
+	}
+	target := st.orgs[orgID]
+	switch {
+	case orgID == "" || target == nil || target.root:
+		st.mu.Unlock()
+		writeOAuth(w, http.StatusBadRequest, "invalid_request", "Invalid organization id: "+tr.form.Get("switching_organization"))
+		return
+	case target.deactivated:
+		st.mu.Unlock()
+		writeOAuth(w, http.StatusBadRequest, "invalid_request", "The switching organization is in deactivated state.")
+		return
+	}
+	fragment := tr.client.shared[orgID]
+	if fragment == nil {
+		st.mu.Unlock()
+		writeOAuth(w, http.StatusBadRequest, "invalid_grant", "Organization switching is not allowed for organizations that have not shared the application")
+		return
+	}
+	requested := strings.Fields(tr.form.Get("scope"))
+	var u *user
+	if presented.userID != "" {
+		u = &user{id: presented.userID, username: presented.username, orgID: presented.orgID}
+	} else {
+		requested = without(requested, "openid")
+	}
+	scopes := st.grantedScopes(fragment, u, requested)
+	withRefresh := u != nil && tr.client.oidc.hasGrant("refresh_token")
+	t := st.mint(s, fragment, orgID, u, "organization_switch", scopes, withRefresh)
+	st.mu.Unlock()
+	s.writeToken(w, t)
+}
+
+func without(list []string, drop string) []string {
+	out := list[:0:0]
+	for _, x := range list {
+		if x != drop {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// mint issues a token pair for a (as it lives in orgID). u is nil for
+// application tokens. Caller holds s.mu for writing.
+func (st *store) mint(s *Server, a *app, orgID string, u *user, grant string, scopes []string, withRefresh bool) *token {
+	now := s.clock.Now()
+	cfg := a.credentialsApp().oidc
+	t := &token{
+		access: newUUID(), clientID: cfg.clientID, appID: a.id, orgID: orgID,
+		scopes: scopes, aut: "APPLICATION", grant: grant, issuedAt: now,
+		expiresAt: now.Add(time.Duration(cfg.appExpiry) * time.Second),
+	}
+	if u != nil {
+		t.userID, t.username, t.aut = u.id, u.username, "APPLICATION_USER"
+		t.expiresAt = now.Add(time.Duration(cfg.userExpiry) * time.Second)
+	}
+	if withRefresh {
+		t.refresh = newUUID()
+		t.family = t.refresh
+		t.refreshExpires = now.Add(time.Duration(cfg.refreshExpiry) * time.Second)
+		st.refresh[t.refresh] = t
+	}
+	st.tokens[t.access] = t
+	return t
+}

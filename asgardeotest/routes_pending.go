@@ -1,0 +1,6 @@
+package asgardeotest
+
+// Endpoint families registered by their own files.
+func (s *Server) routesApplications() {}
+func (s *Server) routesAPIResources() {}
+func (s *Server) routesRoles()        {}

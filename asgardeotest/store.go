@@ -1,0 +1,324 @@
+package asgardeotest
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"sync"
+	"time"
+)
+
+// store is the fake's whole state. Every handler takes mu: RLock to read,
+// Lock to change. Values reachable from the store are changed only under Lock.
+type store struct {
+	mu sync.RWMutex
+
+	rootName  string
+	rootOrgID string
+	orgs      map[string]*org // by ID, the root included
+
+	apps    map[string]*app // by ID, every organization
+	clients map[string]*app // by client ID; fragments are not here
+
+	apis     map[string]*apiResource // by ID
+	apiOrder []*apiResource          // ascending cursor
+	scopes   map[string]*apiScope    // by scope name, across APIs
+
+	tokens  map[string]*token // by access token
+	refresh map[string]*token // by refresh token
+	codes   map[string]*authCode
+
+	seq int64 // monotonic counter for cursors and ordering
+}
+
+func newStore(rootName string) *store {
+	s := &store{
+		rootName: rootName,
+		orgs:     map[string]*org{},
+		apps:     map[string]*app{},
+		clients:  map[string]*app{},
+		apis:     map[string]*apiResource{},
+		scopes:   map[string]*apiScope{},
+		tokens:   map[string]*token{},
+		refresh:  map[string]*token{},
+		codes:    map[string]*authCode{},
+	}
+	root := newOrg(newUUID(), rootName)
+	root.root = true
+	s.rootOrgID = root.id
+	s.orgs[root.id] = root
+	return s
+}
+
+func (s *store) next() int64 { s.seq++; return s.seq }
+
+// org is an organization: the root or a sub-organization.
+type org struct {
+	id, name    string
+	root        bool
+	deactivated bool
+
+	users       map[string]*user // by ID
+	usersByName map[string]*user // by lower-case username
+	groups      map[string]*group
+	roles       map[string]*role
+	roleOrder   []*role
+	appOrder    []*app // creation order, fragments included
+}
+
+func newOrg(id, name string) *org {
+	return &org{
+		id: id, name: name,
+		users:       map[string]*user{},
+		usersByName: map[string]*user{},
+		groups:      map[string]*group{},
+		roles:       map[string]*role{},
+	}
+}
+
+type user struct {
+	id, orgID, username string
+	passwordHash        [32]byte
+	claims              map[string]string // local claim URI → value
+}
+
+func (u *user) checkPassword(p string) bool {
+	h := sha256.Sum256([]byte(p))
+	return subtle.ConstantTimeCompare(h[:], u.passwordHash[:]) == 1
+}
+
+type group struct {
+	id, orgID, name string
+	members         map[string]bool // user IDs
+}
+
+// app is an application. A fragment is the copy of a root application in an
+// organization it is shared with; it has no credentials of its own.
+type app struct {
+	id, orgID   string
+	seq         int64
+	name        string
+	description string
+	imageURL    string
+	accessURL   string
+	templateID  string
+	enabled     bool
+	managed     bool // isManagementApp
+
+	fragment bool
+	parent   *app            // for fragments: the root application
+	shared   map[string]*app // for root apps: org ID → fragment
+
+	oidc *oidcConfig // nil when the app has no OIDC inbound
+
+	audience string   // "APPLICATION" or "ORGANIZATION"
+	roleIDs  []string // associated roles (APPLICATION audience)
+
+	claimConfig    json.RawMessage
+	authSequence   json.RawMessage
+	advancedConfig json.RawMessage
+
+	authorized []*authorization // in order of authorization
+}
+
+// credentialsApp returns the application holding the OAuth2 settings: the
+// parent for a fragment, a itself otherwise.
+func (a *app) credentialsApp() *app {
+	if a.fragment {
+		return a.parent
+	}
+	return a
+}
+
+func (a *app) authorization(apiID string) *authorization {
+	for _, z := range a.authorized {
+		if z.apiID == apiID {
+			return z
+		}
+	}
+	return nil
+}
+
+type oidcConfig struct {
+	clientID       string
+	secretHash     [32]byte
+	secret         string // shown only to callers with the client_secret_view scope
+	state          string // ACTIVE or REVOKED
+	grantTypes     []string
+	callbackURLs   []string
+	allowedOrigins []string
+	publicClient   bool
+	pkceMandatory  bool
+	pkcePlain      bool
+
+	accessTokenType string // "Default" (opaque) or "JWT"
+	userExpiry      int64  // seconds
+	appExpiry       int64
+	refreshExpiry   int64
+	idTokenExpiry   int64
+	renewRefresh    bool
+
+	// extra keeps the members of the configuration the fake stores but does
+	// not interpret, to echo them back on GET.
+	extra map[string]json.RawMessage
+}
+
+func (c *oidcConfig) hasGrant(g string) bool {
+	for _, x := range c.grantTypes {
+		if x == g {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *oidcConfig) setSecret(secret string) {
+	c.secret = secret
+	c.secretHash = sha256.Sum256([]byte(secret))
+}
+
+func (c *oidcConfig) checkSecret(secret string) bool {
+	h := sha256.Sum256([]byte(secret))
+	return subtle.ConstantTimeCompare(h[:], c.secretHash[:]) == 1
+}
+
+// authorization is an API resource authorized to an application.
+type authorization struct {
+	apiID  string
+	policy string // "RBAC" or "NO POLICY"
+	scopes []string
+}
+
+type apiResource struct {
+	id, name, identifier, description, typ string
+	requiresAuthorization                  bool
+	cursor                                 int64
+	scopes                                 []*apiScope
+	properties                             []property
+}
+
+type property struct{ Name, Value string }
+
+type apiScope struct {
+	id, name, displayName, description string
+	apiID                              string
+}
+
+func (r *apiResource) scope(name string) *apiScope {
+	for _, sc := range r.scopes {
+		if sc.name == name {
+			return sc
+		}
+	}
+	return nil
+}
+
+// role is a role of one organization.
+type role struct {
+	id, orgID, name string
+	audienceType    string // "organization" or "application"
+	audienceValue   string // org ID or app ID
+	shared          bool   // shared from the root; name and permissions are fixed
+	sharedFrom      string // root role ID, for shared roles
+	permissions     []string
+	users           map[string]bool // user IDs
+	groups          map[string]bool // group IDs
+	seq             int64
+}
+
+// hasMember reports whether the user holds r directly or through a group.
+func (r *role) hasMember(s *store, u *user) bool {
+	if r.users[u.id] {
+		return true
+	}
+	o := s.orgs[r.orgID]
+	for gid := range r.groups {
+		if g := o.groups[gid]; g != nil && g.members[u.id] {
+			return true
+		}
+	}
+	return false
+}
+
+// token is an issued access token and its refresh token, which live and die
+// as a pair.
+type token struct {
+	access, refresh string
+	clientID        string
+	appID           string // the application (a fragment when issued in an org for a shared app)
+	orgID           string // the accessing organization; the root org's ID for root tokens
+	userID          string
+	username        string
+	scopes          []string
+	aut             string // "APPLICATION" or "APPLICATION_USER"
+	grant           string
+	issuedAt        time.Time
+	expiresAt       time.Time
+	refreshExpires  time.Time
+	revoked         bool
+	code            string // the authorization code it was issued from
+	jwt             bool
+	family          string // refresh-token family, for rotation reuse detection
+	idToken         string
+}
+
+func (t *token) active(now time.Time) bool { return !t.revoked && now.Before(t.expiresAt) }
+
+type authCode struct {
+	code                string
+	clientID            string
+	appID               string
+	orgID               string
+	userID              string
+	redirectURI         string
+	scopes              []string
+	challenge, method   string
+	nonce               string
+	expiresAt           time.Time
+	used                bool
+	issued              []*token // tokens issued from it, revoked on reuse
+}
+
+// newUUID returns a random version-4 UUID from crypto/rand.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	const hex = "0123456789abcdef"
+	out := make([]byte, 36)
+	j := 0
+	for i, x := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			out[j] = '-'
+			j++
+		}
+		out[j] = hex[x>>4]
+		out[j+1] = hex[x&0x0f]
+		j += 2
+	}
+	return string(out)
+}
+
+// randomString returns n random bytes from crypto/rand, base64url-encoded,
+// with an optional trailing suffix (Asgardeo client IDs end in "_a").
+func randomString(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func newClientID() string     { return strings.ReplaceAll(randomString(18), "-", "x") + "_a" }
+func newClientSecret() string { return randomString(24) }
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
