@@ -12,6 +12,8 @@ package asgardeotest
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -44,6 +46,20 @@ type config struct {
 	clock  *Clock
 	logger *slog.Logger
 	addr   string
+	seeds  []*Seed
+	tls    *tls.Certificate
+}
+
+// WithTLS serves HTTPS with cert (for example a self-signed certificate, see
+// cmd/asgardeo-fake -tls). [Server.Client] and [Server.HTTPClient] trust it.
+func WithTLS(cert tls.Certificate) Option {
+	return func(c *config) error {
+		if len(cert.Certificate) == 0 {
+			return errors.New("asgardeotest: WithTLS: empty certificate")
+		}
+		c.tls = &cert
+		return nil
+	}
 }
 
 // WithRootOrganization sets the root organization's name (tenant handle).
@@ -98,12 +114,13 @@ type Server struct {
 
 	admin Application // the root admin application srv.Client uses
 
-	httpSrv  *http.Server
-	listener net.Listener
-	mux      *http.ServeMux
-	closeMu  sync.Mutex
-	closed   bool
-	done     chan struct{}
+	httpSrv    *http.Server
+	httpClient *http.Client
+	listener   net.Listener
+	mux        *http.ServeMux
+	closeMu    sync.Mutex
+	closed     bool
+	done       chan struct{}
 }
 
 // NewServer starts a fake on a loopback port and closes it when t ends.
@@ -140,12 +157,30 @@ func Start(opts ...Option) (*Server, error) {
 	if err := s.seedDefaults(); err != nil {
 		return nil, err
 	}
+	for _, seed := range cfg.seeds {
+		if err := s.ApplySeed(seed); err != nil {
+			return nil, err
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return nil, fmt.Errorf("asgardeotest: listen: %w", err)
 	}
-	s.listener = ln
 	s.URL = "http://" + ln.Addr().String()
+	s.httpClient = &http.Client{}
+	if cfg.tls != nil {
+		leaf, err := x509.ParseCertificate(cfg.tls.Certificate[0])
+		if err != nil {
+			_ = ln.Close()
+			return nil, fmt.Errorf("asgardeotest: WithTLS: %w", err)
+		}
+		pool := x509.NewCertPool()
+		pool.AddCert(leaf)
+		s.httpClient.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{*cfg.tls}, MinVersion: tls.VersionTLS12})
+		s.URL = "https://" + ln.Addr().String()
+	}
+	s.listener = ln
 	s.httpSrv = &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -194,6 +229,7 @@ func (s *Server) TenantURL() string { return s.URL + "/t/" + s.store.rootName }
 func (s *Server) Client(opts ...asgardeo.Option) *asgardeo.Client {
 	base := []asgardeo.Option{
 		asgardeo.WithBaseURL(s.URL),
+		asgardeo.WithHTTPClient(s.HTTPClient()),
 		asgardeo.WithCredentials(s.admin.ClientID, s.admin.ClientSecret),
 		asgardeo.WithClock(s.clock.Now),
 	}
@@ -203,6 +239,13 @@ func (s *Server) Client(opts ...asgardeo.Option) *asgardeo.Client {
 		panic("asgardeotest: Client: " + err.Error())
 	}
 	return c
+}
+
+// HTTPClient returns an *http.Client for the fake: it trusts the server's
+// certificate when the server serves HTTPS.
+func (s *Server) HTTPClient() *http.Client {
+	c := *s.httpClient
+	return &c
 }
 
 // Admin returns the root admin application: it has the client_credentials

@@ -268,18 +268,18 @@ type token struct {
 func (t *token) active(now time.Time) bool { return !t.revoked && now.Before(t.expiresAt) }
 
 type authCode struct {
-	code                string
-	clientID            string
-	appID               string
-	orgID               string
-	userID              string
-	redirectURI         string
-	scopes              []string
-	challenge, method   string
-	nonce               string
-	expiresAt           time.Time
-	used                bool
-	issued              []*token // tokens issued from it, revoked on reuse
+	code              string
+	clientID          string
+	appID             string
+	orgID             string
+	userID            string
+	redirectURI       string
+	scopes            []string
+	challenge, method string
+	nonce             string
+	expiresAt         time.Time
+	used              bool
+	issued            []*token // tokens issued from it, revoked on reuse
 }
 
 // newUUID returns a random version-4 UUID from crypto/rand.
