@@ -193,9 +193,7 @@ func New(base *http.Client, p Policy, logger *slog.Logger) *retryablehttp.Client
 		RetryWaitMax: p.MaxWait,
 		RetryMax:     max(p.MaxAttempts-1, 0),
 		Backoff:      Backoff,
-		// Return the last response as it is, so that its body can be decoded
-		// into a typed error.
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		ErrorHandler: passLastResponse,
 	}
 	rc.CheckRetry = func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 		if ctx.Err() != nil {
@@ -220,6 +218,19 @@ func New(base *http.Client, p Policy, logger *slog.Logger) *retryablehttp.Client
 		return retry, nil
 	}
 	return rc
+}
+
+// passLastResponse returns the last response as it is when the retries ran
+// out, so that its body can be decoded into a typed error. With an error
+// (the context ended after a response arrived) the response is closed, not
+// returned: callers drop a response that comes with an error, and its
+// connection would leak.
+func passLastResponse(resp *http.Response, err error, _ int) (*http.Response, error) {
+	if err != nil && resp != nil {
+		_ = resp.Body.Close()
+		return nil, err
+	}
+	return resp, err
 }
 
 // Client returns an *http.Client whose transport retries through rc.
