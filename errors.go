@@ -19,13 +19,13 @@ import (
 // response ([*Error], [*SCIMError], [*OAuthError]) matches the sentinel of its
 // status, and OAuth2 errors also match the sentinel of their error code.
 var (
-	ErrBadRequest   = errors.New("asgardeo: bad request")   // HTTP 400
-	ErrUnauthorized = errors.New("asgardeo: unauthorized")  // HTTP 401
-	ErrForbidden    = errors.New("asgardeo: forbidden")     // HTTP 403
-	ErrNotFound     = errors.New("asgardeo: not found")     // HTTP 404
-	ErrConflict     = errors.New("asgardeo: conflict")      // HTTP 409
-	ErrRateLimited  = errors.New("asgardeo: rate limited")  // HTTP 429
-	ErrServer       = errors.New("asgardeo: server error")  // HTTP 5xx
+	ErrBadRequest   = errors.New("asgardeo: bad request")  // HTTP 400
+	ErrUnauthorized = errors.New("asgardeo: unauthorized") // HTTP 401
+	ErrForbidden    = errors.New("asgardeo: forbidden")    // HTTP 403
+	ErrNotFound     = errors.New("asgardeo: not found")    // HTTP 404
+	ErrConflict     = errors.New("asgardeo: conflict")     // HTTP 409
+	ErrRateLimited  = errors.New("asgardeo: rate limited") // HTTP 429
+	ErrServer       = errors.New("asgardeo: server error") // HTTP 5xx
 	ErrMalformed    = errors.New("asgardeo: malformed response body")
 
 	ErrInvalidRequest     = errors.New("asgardeo: oauth2 invalid_request")

@@ -162,11 +162,12 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithUserAgent appends suffix to the User-Agent header.
+// WithUserAgent appends suffix to the User-Agent header. A suffix with a
+// control character (such as a line break) is an error.
 func WithUserAgent(suffix string) Option {
 	return func(o *options) error {
-		if strings.ContainsAny(suffix, "\r\n") {
-			return errors.New("asgardeo: WithUserAgent: suffix contains a line break")
+		if strings.ContainsFunc(suffix, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) {
+			return errors.New("asgardeo: WithUserAgent: suffix contains a control character")
 		}
 		o.uaSuffix = strings.TrimSpace(suffix)
 		return nil
