@@ -161,8 +161,11 @@ func (e *SCIMError) Error() string {
 	return b.String()
 }
 
-// Is reports whether target is the sentinel of e's HTTP status.
-func (e *SCIMError) Is(target error) bool { return target != nil && target == e.statusSentinel() }
+// Is reports whether target is the sentinel of e's HTTP status, or
+// [ErrMalformed] when the body was not a SCIM error (as [Error.Is] does).
+func (e *SCIMError) Is(target error) bool {
+	return target != nil && target == e.statusSentinel() || target == ErrMalformed && e.Snippet != ""
+}
 
 // OAuthError is an error answer of an OAuth2 endpoint (RFC 6749 §5.2):
 //

@@ -10,8 +10,12 @@ import (
 // routesOAuth registers the OAuth2 endpoints of the root and of every
 // organization.
 func (s *Server) routesOAuth() {
-	s.mux.HandleFunc("POST /oauth2/token", s.handleToken)
-	s.mux.HandleFunc("POST /o/{orgId}/oauth2/token", s.handleToken)
+	for _, prefix := range []string{"", "/o/{orgId}"} {
+		s.mux.HandleFunc("POST "+prefix+"/oauth2/token", s.handleToken)
+		s.mux.HandleFunc("GET "+prefix+"/oauth2/authorize", s.handleAuthorize)
+		s.mux.HandleFunc("POST "+prefix+"/oauth2/introspect", s.handleIntrospect)
+		s.mux.HandleFunc("POST "+prefix+"/oauth2/revoke", s.handleRevoke)
+	}
 }
 
 // tokenResponse is the RFC 6749 §5.1 body (spec §6.2).
@@ -53,11 +57,28 @@ func parseForm(w http.ResponseWriter, r *http.Request) url.Values {
 	return form
 }
 
+// clientAuthError is why a client could not be authenticated.
+type clientAuthError struct {
+	status            int
+	code, description string
+}
+
 // authenticateClient resolves the calling client at the endpoint of
 // organization o (spec §6.1): HTTP Basic or form credentials, never both;
-// public clients send client_id only. On failure it answers and returns nil.
-// The caller holds no lock.
+// public clients send client_id only. On failure it answers with the token
+// endpoint's error and returns nil. The caller holds no lock.
 func (s *Server) authenticateClient(w http.ResponseWriter, r *http.Request, form url.Values, o *org) (appInOrg, client *app) {
+	appInOrg, client, fail := s.resolveClient(r, form, o)
+	if fail != nil {
+		writeOAuth(w, fail.status, fail.code, fail.description)
+		return nil, nil
+	}
+	return appInOrg, client
+}
+
+// resolveClient is authenticateClient without the answer.
+func (s *Server) resolveClient(r *http.Request, form url.Values, o *org) (appInOrg, client *app, fail *clientAuthError) {
+	invalid := &clientAuthError{http.StatusUnauthorized, "invalid_client", "Client credentials are invalid."}
 	basicID, basicSecret, hasBasic := r.BasicAuth()
 	if hasBasic {
 		basicID, _ = url.QueryUnescape(basicID)
@@ -65,8 +86,7 @@ func (s *Server) authenticateClient(w http.ResponseWriter, r *http.Request, form
 	}
 	formID, formSecret := form.Get("client_id"), form.Get("client_secret")
 	if hasBasic && (formSecret != "" || (formID != "" && formID != basicID)) {
-		writeOAuth(w, http.StatusBadRequest, "invalid_request", "The client MUST NOT use more than one authentication method in each")
-		return nil, nil
+		return nil, nil, &clientAuthError{http.StatusBadRequest, "invalid_request", "The client MUST NOT use more than one authentication method in each"}
 	}
 	id, secret := formID, formSecret
 	if hasBasic {
@@ -84,21 +104,23 @@ func (s *Server) authenticateClient(w http.ResponseWriter, r *http.Request, form
 			inOrg = a.shared[o.id]
 		}
 	}
+	var publicClient, secretOK bool
+	if a != nil && a.oidc != nil {
+		publicClient = a.oidc.publicClient
+		secretOK = secret != "" && a.oidc.checkSecret(secret)
+	}
 	st.mu.RUnlock()
 	if a == nil || inOrg == nil || a.oidc == nil {
-		writeOAuth(w, http.StatusUnauthorized, "invalid_client", "Client credentials are invalid.")
-		return nil, nil
+		return nil, nil, invalid
 	}
-	if a.oidc.publicClient {
+	if publicClient {
 		if secret != "" {
-			writeOAuth(w, http.StatusUnauthorized, "invalid_client", "Client credentials are invalid.")
-			return nil, nil
+			return nil, nil, invalid
 		}
-	} else if secret == "" || !a.oidc.checkSecret(secret) {
-		writeOAuth(w, http.StatusUnauthorized, "invalid_client", "Client credentials are invalid.")
-		return nil, nil
+	} else if !secretOK {
+		return nil, nil, invalid
 	}
-	return inOrg, a
+	return inOrg, a, nil
 }
 
 // endpointOrg returns the organization of an OAuth2 endpoint path: the one
@@ -154,15 +176,41 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		writeOAuth(w, http.StatusBadRequest, "unauthorized_client", "The authenticated client is not authorized to use this authorization grant type")
 		return
 	}
+	if !validScopeParam(form.Get("scope")) {
+		writeOAuth(w, http.StatusBadRequest, "invalid_scope", "Invalid Scope!")
+		return
+	}
 	tr := &tokenRequest{form: form, org: o, app: appInOrg, client: client}
 	switch grant {
 	case "client_credentials":
 		s.grantClientCredentials(w, tr)
 	case "organization_switch":
 		s.grantOrganizationSwitch(w, tr)
+	case "password":
+		s.grantPassword(w, tr)
+	case "refresh_token":
+		s.grantRefreshToken(w, tr)
+	case "authorization_code":
+		s.grantAuthorizationCode(w, tr)
 	default:
 		writeOAuth(w, http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant type : "+grant+", is used.")
 	}
+}
+
+// validScopeParam reports whether a scope parameter is made of RFC 6749
+// §3.3 scope tokens (printable ASCII without '"' and backslash), separated by
+// spaces. The real scope validator rejects a whole request only in rare
+// cases; the fake rejects exactly the malformed ones.
+func validScopeParam(scope string) bool {
+	for _, c := range scope {
+		if c == ' ' {
+			continue
+		}
+		if c < 0x21 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // writeToken answers a token request with t.

@@ -342,9 +342,9 @@ func (s *Server) AddApplication(spec AppSpec) (Application, error) {
 	for _, g := range spec.GrantTypes {
 		switch g {
 		case "authorization_code", "client_credentials", "password", "refresh_token":
-		case "organization_switch":
+		case "organization_switch", "implicit":
 			if spec.Organization != "" {
-				return Application{}, errors.New("asgardeotest: organization_switch is for root applications")
+				return Application{}, fmt.Errorf("asgardeotest: %s is for root applications", g)
 			}
 		default:
 			return Application{}, fmt.Errorf("asgardeotest: grant type %q is not supported", g)

@@ -111,6 +111,7 @@ type Server struct {
 	store   *store
 	journal journal
 	faults  faultSet
+	logins  loginQueue // outcomes of the next authorization requests (oauth_authorize.go)
 
 	admin Application // the root admin application srv.Client uses
 
