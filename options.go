@@ -114,7 +114,7 @@ func WithCredentials(clientID, clientSecret string, scopes ...string) Option {
 // WithTokenSource makes management calls use ts as it is, for every
 // organization: its tokens must already be bound to the organization (for
 // example, from an organization application with internal_org_* scopes, or
-// from [TokensService.OrganizationSwitch]). It takes precedence over
+// from [AppTokens.OrganizationSwitch]). It takes precedence over
 // [WithCredentials].
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(o *options) error {
