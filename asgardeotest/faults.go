@@ -154,14 +154,12 @@ func (s *Server) applyFault(w *recorder, r *http.Request, e *Entry) bool {
 	}
 	switch {
 	case f.Drop:
-		w.status = 0
-		dropConnection(w)
+		s.dropRecorded(w, e)
 		return true
 	case f.DropAfter:
 		sink := &discardWriter{header: http.Header{}}
 		s.route(&recorder{ResponseWriter: sink, status: http.StatusOK}, r)
-		w.status = 0
-		dropConnection(w)
+		s.dropRecorded(w, e)
 		return true
 	case f.Status != 0:
 		h := w.Header()
@@ -183,6 +181,16 @@ func (s *Server) applyFault(w *recorder, r *http.Request, e *Entry) bool {
 		return true
 	}
 	return false
+}
+
+// dropRecorded journals the request (status 0) and then drops the
+// connection: the client sees the failure at once, so the journal must
+// already hold the request when it looks.
+func (s *Server) dropRecorded(w *recorder, e *Entry) {
+	w.status = 0
+	e.Status = 0
+	s.journal.finish(e)
+	dropConnection(w)
 }
 
 // dropConnection closes the client's connection without an HTTP answer.

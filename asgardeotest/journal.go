@@ -31,6 +31,8 @@ type Entry struct {
 	GrantType string
 	ClientID  string
 	Status    int
+
+	recorded bool // finish has run: a dropped connection records early
 }
 
 type journal struct {
@@ -114,9 +116,14 @@ func maskValue(v any) any {
 	return v
 }
 
+// finish records e once; later calls for the same entry do nothing.
 func (j *journal) finish(e *Entry) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	if e.recorded {
+		return
+	}
+	e.recorded = true
 	if j.counts == nil {
 		j.counts = map[string]int{}
 	}

@@ -208,7 +208,10 @@ func New(base *http.Client, p Policy, logger *slog.Logger) *retryablehttp.Client
 		if retry && logger != nil {
 			attrs := []any{"class", c.String()}
 			if resp != nil {
-				attrs = append(attrs, "status", resp.StatusCode, "url", RedactURL(resp.Request.URL))
+				attrs = append(attrs, "status", resp.StatusCode)
+				if resp.Request != nil {
+					attrs = append(attrs, "url", RedactURL(resp.Request.URL))
+				}
 			}
 			if err != nil {
 				attrs = append(attrs, "error", RedactError(err))

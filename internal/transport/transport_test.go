@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -331,4 +332,23 @@ func TestNoRedirect(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusFound, resp.StatusCode)
 	assert.Equal(t, int32(0), target.Load(), "a redirect must not be followed")
+}
+
+// TestNewToleratesResponseWithoutRequest: a custom RoundTripper may return
+// a response whose Request is nil; the retry decision and its log line must
+// cope.
+func TestNewToleratesResponseWithoutRequest(t *testing.T) {
+	var calls atomic.Int32
+	hc := &http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) {
+		calls.Add(1)
+		return &http.Response{StatusCode: 503, Header: http.Header{}, Body: io.NopCloser(strings.NewReader("busy"))}, nil
+	})}
+	rc := New(hc, Policy{MaxAttempts: 2, MinWait: time.Millisecond, MaxWait: time.Millisecond}, slog.New(slog.DiscardHandler))
+	req, err := retryablehttp.NewRequestWithContext(WithClass(context.Background(), Idempotent), http.MethodGet, "https://api.asgardeo.test/x", nil)
+	require.NoError(t, err)
+	resp, err := rc.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 503, resp.StatusCode)
+	assert.Equal(t, int32(2), calls.Load())
 }
