@@ -131,6 +131,24 @@ func (c *Client) BaseURL() string { return c.base.String() }
 // own, so nothing outlives it.
 func (c *Client) Close() { c.hc.CloseIdleConnections() }
 
+// Format prints the client without its credentials or tokens, whatever the
+// verb (%v, %+v, %#v, %s...), so that printing or logging a Client cannot
+// leak a secret.
+func (c *Client) Format(f fmt.State, _ rune) {
+	if c == nil {
+		_, _ = io.WriteString(f, "<nil>")
+		return
+	}
+	auth := "none"
+	switch {
+	case c.tokenSource != nil:
+		auth = "token source"
+	case c.rootCreds != nil:
+		auth = "client " + c.rootCreds.id + " (secret REDACTED)"
+	}
+	_, _ = fmt.Fprintf(f, "asgardeo.Client{root: %s, base: %s, auth: %s}", c.root, c.base, auth)
+}
+
 // tenantURL joins escaped path parts under /t/{root}.
 func (c *Client) tenantURL(parts ...string) string {
 	var b strings.Builder

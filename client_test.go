@@ -60,6 +60,15 @@ func (o *Org) CallForTest(ctx context.Context, method string, path []string, bod
 	return res.StatusCode, nil
 }
 
+// CredentialsForTest returns the client's root credentials (a value, so
+// that printing it shows its fields), or nil.
+func (c *Client) CredentialsForTest() any {
+	if c.rootCreds == nil {
+		return nil
+	}
+	return *c.rootCreds
+}
+
 // testServer is an httptest server counting its requests.
 type testServer struct {
 	*httptest.Server

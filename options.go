@@ -51,6 +51,12 @@ type credentials struct {
 	scopes []string
 }
 
+// Format prints the credentials with the secret masked, whatever the verb.
+// (fmt does not call the secret's own methods on an unexported field.)
+func (c credentials) Format(f fmt.State, _ rune) {
+	_, _ = fmt.Fprintf(f, "{id: %s, secret: REDACTED, scopes: %v}", c.id, c.scopes)
+}
+
 // secret is a string that prints as "REDACTED" in every fmt verb.
 type secret string
 

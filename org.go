@@ -50,6 +50,16 @@ func (c *Client) Org(orgID string) (*Org, error) {
 	return &Org{c: c, id: strings.ToLower(orgID)}, nil
 }
 
+// Format prints the organization's ID and root organization, whatever the
+// verb, and never the client's credentials.
+func (o Org) Format(f fmt.State, _ rune) {
+	root := ""
+	if o.c != nil {
+		root = o.c.root
+	}
+	_, _ = fmt.Fprintf(f, "asgardeo.Org{id: %s, root: %s}", o.id, root)
+}
+
 // ID returns the organization's ID.
 func (o *Org) ID() string { return o.id }
 
