@@ -331,7 +331,9 @@ func TestCheckCallback(t *testing.T) {
 	assert.ErrorIs(t, err, asgardeo.ErrAccessDenied)
 	assert.Equal(t, "access_denied", oauthErr(t, err).Code)
 
-	_, err = asgardeo.CheckCallback(follow(t, authURL), "s-1")
+	// With no login queued and prompt=none, the fake cannot show its login page.
+	silent, _ := app.AuthCodeURL("s-1", nil, asgardeo.WithPrompt("none"))
+	_, err = asgardeo.CheckCallback(follow(t, silent), "s-1")
 	assert.Equal(t, "login_required", oauthErr(t, err).Code)
 
 	require.NoError(t, w.srv.LoginAs(tokOrgID, tokUser))

@@ -162,8 +162,13 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	p := authorizeParams{redirect: redirect, explicit: explicit, state: state, scope: scopeParam,
+		challenge: challenge, method: method, nonce: q.Get("nonce")}
 	login, ok := s.logins.pop()
 	switch {
+	case !ok && q.Get("prompt") != "none":
+		s.showLogin(w, r, o, a, inOrg, p) // the HTML login page (login.go)
+		return
 	case !ok:
 		fail("login_required", "Authentication required")
 		return
@@ -175,31 +180,14 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	now := s.clock.Now()
-	st.mu.Lock()
+	st.mu.RLock()
 	u := o.users[login.userID]
+	st.mu.RUnlock()
 	if u == nil {
-		st.mu.Unlock()
 		fail("access_denied", "User is not a member of the organization")
 		return
 	}
-	c := &authCode{
-		code: newUUID(), clientID: a.oidc.clientID, appID: inOrg.id, orgID: o.id, userID: u.id,
-		scopes:    st.grantedScopes(inOrg, u, strings.Fields(scopeParam)),
-		challenge: challenge, method: method, nonce: q.Get("nonce"),
-		expiresAt: now.Add(codeLifetime),
-	}
-	if explicit {
-		c.redirectURI = redirect
-	}
-	st.codes[c.code] = c
-	st.mu.Unlock()
-
-	v := url.Values{"code": {c.code}, "session_state": {randomString(32) + "." + randomString(16)}}
-	if state != "" {
-		v.Set("state", state)
-	}
-	http.Redirect(w, r, withQuery(redirect, v), http.StatusFound)
+	s.issueCode(w, r, o, a, inOrg, u, p)
 }
 
 // grantAuthorizationCode exchanges an authorization code (spec §6.2, §6.3).
@@ -251,6 +239,7 @@ func (s *Server) grantAuthorizationCode(w http.ResponseWriter, tr *tokenRequest)
 	}
 	c.used = true
 	t := st.mint(s, a, c.orgID, u, "authorization_code", c.scopes, tr.client.oidc.hasGrant("refresh_token"))
+	s.attachIDToken(t, c.nonce)
 	t.code = c.code
 	c.issued = append(c.issued, t)
 	s.writeToken(w, t)

@@ -19,6 +19,9 @@ type introspection struct {
 	IssuedAt  int64  `json:"iat,omitempty"`
 	NotBefore int64  `json:"nbf,omitempty"`
 	Expires   int64  `json:"exp,omitempty"`
+	Subject   string `json:"sub,omitempty"` // JWT access tokens only
+	Issuer    string `json:"iss,omitempty"`
+	JTI       string `json:"jti,omitempty"`
 }
 
 // lookupToken finds the token pair a presented string belongs to, looking
@@ -83,6 +86,7 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 			}
 			if t.jwt {
 				out.TokenType = "JWT"
+				out.Subject, out.Issuer, out.JTI = s.jwtIdentity(t)
 			}
 			if isRefresh {
 				out.TokenType = "Refresh"

@@ -503,8 +503,10 @@ func TestAuthorizeEndpoint(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, a.status)
 		assert.Empty(t, a.header.Get("Location"))
 	})
-	t.Run("no login queued", func(t *testing.T) {
-		back := g.authorize(t, guideOrgA, guideAuthorizeQuery())
+	t.Run("no login queued, prompt=none", func(t *testing.T) {
+		q := guideAuthorizeQuery()
+		q.Set("prompt", "none")
+		back := g.authorize(t, guideOrgA, q)
 		assert.Equal(t, "login_required", back.Get("error"))
 		assert.Equal(t, "st-123", back.Get("state"))
 		assert.Empty(t, back.Get("code"))

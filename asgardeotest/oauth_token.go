@@ -314,6 +314,9 @@ func (st *store) mint(s *Server, a *app, orgID string, u *user, grant string, sc
 		t.refreshExpires = now.Add(time.Duration(cfg.refreshExpiry) * time.Second)
 		st.refresh[t.refresh] = t
 	}
+	if cfg.accessTokenType == "JWT" {
+		s.useJWTAccessToken(t)
+	}
 	st.tokens[t.access] = t
 	return t
 }

@@ -24,6 +24,7 @@ func (s *Server) grantPassword(w http.ResponseWriter, tr *tokenRequest) {
 	}
 	scopes := st.grantedScopes(tr.app, u, strings.Fields(tr.form.Get("scope")))
 	t := st.mint(s, tr.app, tr.org.id, u, "password", scopes, tr.client.oidc.hasGrant("refresh_token"))
+	s.attachIDToken(t, "")
 	st.mu.Unlock()
 	s.writeToken(w, t)
 }
@@ -86,6 +87,7 @@ func (s *Server) grantRefreshToken(w http.ResponseWriter, tr *tokenRequest) {
 	}
 	old.revoked = true
 	t := st.mint(s, a, old.orgID, u, "refresh_token", scopes, true)
+	s.attachIDToken(t, "")
 	t.family, t.code = old.family, old.code
 	if !tr.client.oidc.renewRefresh {
 		delete(st.refresh, t.refresh)

@@ -48,6 +48,8 @@ type config struct {
 	addr   string
 	seeds  []*Seed
 	tls    *tls.Certificate
+	// keyGrace is how long a rotated-out signing key stays in the JWKS.
+	keyGrace time.Duration
 }
 
 // WithTLS serves HTTPS with cert (for example a self-signed certificate, see
@@ -112,6 +114,7 @@ type Server struct {
 	journal journal
 	faults  faultSet
 	logins  loginQueue // outcomes of the next authorization requests (oauth_authorize.go)
+	oidc    *oidcState // signing keys and pending browser logins
 
 	admin Application // the root admin application srv.Client uses
 
@@ -139,7 +142,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 // Start starts a fake for programs that are not tests. The caller must call
 // Close when finished.
 func Start(opts ...Option) (*Server, error) {
-	cfg := config{root: DefaultRootOrganization, addr: "127.0.0.1:0"}
+	cfg := config{root: DefaultRootOrganization, addr: "127.0.0.1:0", keyGrace: DefaultKeyGracePeriod}
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {
 			return nil, err
@@ -152,6 +155,7 @@ func Start(opts ...Option) (*Server, error) {
 		clock:  cfg.clock,
 		logger: cfg.logger,
 		store:  newStore(cfg.root),
+		oidc:   newOIDCState(cfg.keyGrace),
 		done:   make(chan struct{}),
 	}
 	s.routes()
@@ -309,6 +313,7 @@ func (s *Server) routes() {
 		writeREST(w, http.StatusNotFound, "UE-10000", "Not Found", "The requested resource does not exist.")
 	})
 	s.routesOAuth()
+	s.routesOIDC()
 	s.routesApplications()
 	s.routesAPIResources()
 	s.routesRoles()
