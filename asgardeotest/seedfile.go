@@ -403,7 +403,7 @@ func (s *Server) ApplySeed(seed *Seed) error {
 			Audience: strings.ToUpper(a.Audience), SharedWith: a.SharedWith,
 		}
 		for _, z := range a.AuthorizedAPIs {
-			spec.AuthorizedAPIs = append(spec.AuthorizedAPIs, AuthorizedAPISpec{Identifier: z.Identifier, Scopes: z.Scopes, Policy: z.Policy})
+			spec.AuthorizedAPIs = append(spec.AuthorizedAPIs, AuthorizedAPISpec(z))
 		}
 		created, err := s.AddApplication(spec)
 		if err != nil {
