@@ -170,9 +170,11 @@ func newVerifier(c *Client, ep Endpoints, opts []VerifierOption) (*Verifier, err
 // Verify checks a JWT access token (RFC 9068) locally: RS256 signature by a
 // key of the organization's JWKS, "typ" header "at+jwt", issuer, audience
 // (when the verifier has one), and "exp", "nbf" and "iat" within the leeway.
-// It returns what [AppTokens.Introspect] would, with Active true. An opaque
-// token is [ErrNotJWT]; any failed check is [ErrInvalidToken]. A revoked
-// token still verifies until it expires: only introspection sees
+// It returns what [AppTokens.Introspect] would, with Active true and
+// TokenType "JWT", except Username, which a JWT access token does not carry
+// (its Subject is the user ID, or the client ID for an application token).
+// An opaque token is [ErrNotJWT]; any failed check is [ErrInvalidToken]. A
+// revoked token still verifies until it expires: only introspection sees
 // revocation.
 func (v *Verifier) Verify(ctx context.Context, accessToken string) (*Introspection, error) {
 	var rc jwt.Claims
