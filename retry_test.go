@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -281,4 +282,42 @@ func TestDeadlineDuringBackoff(t *testing.T) {
 	_, err := o.CallForTest(ctx, http.MethodGet, []string{"retry-probe"}, nil, nil)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.False(t, errors.Is(err, asgardeo.ErrRateLimited))
+}
+
+// TestFakeClientFetchesTokensOnce: many concurrent management calls through
+// srv.Client share one client-credentials and one organization-switch
+// request; once the shared clock passes the tokens' expiry, one more of each.
+func TestFakeClientFetchesTokensOnce(t *testing.T) {
+	srv, _, o := newFake(t, 3, 5*time.Millisecond)
+	call := func() error {
+		var out map[string]any
+		_, err := o.CallForTest(context.Background(), http.MethodGet, []string{"applications"}, nil, &out)
+		return err
+	}
+	burst := func() {
+		var wg sync.WaitGroup
+		errs := make(chan error, 32)
+		for range 32 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs <- call()
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			require.NoError(t, err)
+		}
+	}
+	burst()
+	assert.Equal(t, 1, srv.CountGrant("client_credentials"))
+	assert.Equal(t, 1, srv.CountGrant("organization_switch"))
+	assert.Equal(t, 32, srv.Count(http.MethodGet, "/o/api/server/v1/applications"))
+
+	srv.Clock().Advance(2 * time.Hour)
+	burst()
+	assert.Equal(t, 2, srv.CountGrant("client_credentials"))
+	assert.Equal(t, 2, srv.CountGrant("organization_switch"))
+	assert.Equal(t, 64, srv.Count(http.MethodGet, "/o/api/server/v1/applications"), "no request was refused and repeated")
 }
