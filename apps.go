@@ -515,9 +515,9 @@ func quoteFilterValue(v string) (string, error) {
 // AppFilter is a filter of the application list, built from
 // [AppFilterField] conditions with And and Or; values are always quoted, so
 // user input cannot change the filter's structure. The zero value matches
-// every application. Asgardeo has no parentheses and binds "and" tighter
-// than "or"; AppFilter keeps the meaning of the calls by distributing And
-// over Or.
+// every application. The filter is sent without parentheses, where "and"
+// binds tighter than "or"; AppFilter keeps the meaning of the calls by
+// distributing And over Or.
 type AppFilter struct {
 	or  [][]string // disjunction of conjunctions
 	err error

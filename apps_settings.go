@@ -128,15 +128,15 @@ type AuthenticatorOption struct {
 	Authenticator string `json:"authenticator"`
 }
 
-// Local returns the option of a local authenticator, such as [AuthenticatorTOTP].
-func Local(authenticator string) AuthenticatorOption {
+// LocalAuthenticator returns the option of a local authenticator, such as [AuthenticatorTOTP].
+func LocalAuthenticator(authenticator string) AuthenticatorOption {
 	return AuthenticatorOption{IDP: IDPLocal, Authenticator: authenticator}
 }
 
 // LoginFlow builds a USER_DEFINED login flow step by step:
 //
-//	flow := asgardeo.NewLoginFlow(asgardeo.Local(asgardeo.AuthenticatorBasic)).
-//		Then(asgardeo.Local(asgardeo.AuthenticatorTOTP))
+//	flow := asgardeo.NewLoginFlow(asgardeo.LocalAuthenticator(asgardeo.AuthenticatorBasic)).
+//		Then(asgardeo.LocalAuthenticator(asgardeo.AuthenticatorTOTP))
 type LoginFlow struct {
 	steps [][]AuthenticatorOption
 }
@@ -345,7 +345,7 @@ func (s *ApplicationsService) AddLoginStep(ctx context.Context, id string, optio
 		}
 	}
 	if len(f.steps) == 0 {
-		f.Then(Local(AuthenticatorBasic))
+		f.Then(LocalAuthenticator(AuthenticatorBasic))
 	}
 	f.Then(options...)
 	seq, err := f.Sequence()

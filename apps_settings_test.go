@@ -194,7 +194,7 @@ func TestAssociatedRolesEncoding(t *testing.T) {
 }
 
 func TestLoginFlowSequence(t *testing.T) {
-	seq, err := NewLoginFlow(Local(AuthenticatorBasic)).Then(Local(AuthenticatorTOTP), Local(AuthenticatorEmailOTP)).Sequence()
+	seq, err := NewLoginFlow(LocalAuthenticator(AuthenticatorBasic)).Then(LocalAuthenticator(AuthenticatorTOTP), LocalAuthenticator(AuthenticatorEmailOTP)).Sequence()
 	require.NoError(t, err)
 	out, err := json.Marshal(seq)
 	require.NoError(t, err)

@@ -735,17 +735,17 @@ func TestApplicationEditHelpers(t *testing.T) {
 	requireAPIError(t, apps.RequireClaim(ctx, app.ID, "urn:not-a-local-claim"), http.StatusBadRequest, "APP-60001")
 
 	// Login flow: the default flow becomes basic then TOTP.
-	require.NoError(t, apps.AddLoginStep(ctx, app.ID, asgardeo.Local(asgardeo.AuthenticatorTOTP)))
+	require.NoError(t, apps.AddLoginStep(ctx, app.ID, asgardeo.LocalAuthenticator(asgardeo.AuthenticatorTOTP)))
 	got, err = apps.Get(ctx, app.ID)
 	require.NoError(t, err)
 	seq := got.AuthenticationSequence
 	assert.Equal(t, asgardeo.SequenceUserDefined, seq.Type)
 	require.Len(t, seq.Steps, 2)
-	assert.Equal(t, []asgardeo.AuthenticatorOption{asgardeo.Local(asgardeo.AuthenticatorBasic)}, seq.Steps[0].Options)
-	assert.Equal(t, []asgardeo.AuthenticatorOption{asgardeo.Local(asgardeo.AuthenticatorTOTP)}, seq.Steps[1].Options)
+	assert.Equal(t, []asgardeo.AuthenticatorOption{asgardeo.LocalAuthenticator(asgardeo.AuthenticatorBasic)}, seq.Steps[0].Options)
+	assert.Equal(t, []asgardeo.AuthenticatorOption{asgardeo.LocalAuthenticator(asgardeo.AuthenticatorTOTP)}, seq.Steps[1].Options)
 	assert.Equal(t, 2, seq.Steps[1].ID)
-	require.NoError(t, apps.SetLoginFlow(ctx, app.ID, asgardeo.NewLoginFlow(asgardeo.Local(asgardeo.AuthenticatorIdentifier)).
-		Then(asgardeo.Local(asgardeo.AuthenticatorBasic), asgardeo.Local(asgardeo.AuthenticatorPasskey))))
+	require.NoError(t, apps.SetLoginFlow(ctx, app.ID, asgardeo.NewLoginFlow(asgardeo.LocalAuthenticator(asgardeo.AuthenticatorIdentifier)).
+		Then(asgardeo.LocalAuthenticator(asgardeo.AuthenticatorBasic), asgardeo.LocalAuthenticator(asgardeo.AuthenticatorPasskey))))
 	got, err = apps.Get(ctx, app.ID)
 	require.NoError(t, err)
 	assert.Len(t, got.AuthenticationSequence.Steps, 2)
@@ -805,15 +805,15 @@ func TestApplicationEditErrors(t *testing.T) {
 	requireAPIError(t, patch(&asgardeo.ApplicationPatch{AuthenticationSequence: &asgardeo.AuthenticationSequence{
 		Type: asgardeo.SequenceUserDefined}}), http.StatusBadRequest, "APP-60001")
 	gap := &asgardeo.AuthenticationSequence{Type: asgardeo.SequenceUserDefined, Steps: []asgardeo.AuthenticationStep{
-		{ID: 1, Options: []asgardeo.AuthenticatorOption{asgardeo.Local(asgardeo.AuthenticatorBasic)}},
-		{ID: 3, Options: []asgardeo.AuthenticatorOption{asgardeo.Local(asgardeo.AuthenticatorTOTP)}}}}
+		{ID: 1, Options: []asgardeo.AuthenticatorOption{asgardeo.LocalAuthenticator(asgardeo.AuthenticatorBasic)}},
+		{ID: 3, Options: []asgardeo.AuthenticatorOption{asgardeo.LocalAuthenticator(asgardeo.AuthenticatorTOTP)}}}}
 	apiErr := requireAPIError(t, patch(&asgardeo.ApplicationPatch{AuthenticationSequence: gap}), http.StatusBadRequest, "APP-60001")
 	assert.Contains(t, apiErr.Description, "consecutive")
-	apiErr = requireAPIError(t, apps.AddLoginStep(ctx, app.ID, asgardeo.Local("basic")), http.StatusBadRequest, "APP-60001")
+	apiErr = requireAPIError(t, apps.AddLoginStep(ctx, app.ID, asgardeo.LocalAuthenticator("basic")), http.StatusBadRequest, "APP-60001")
 	assert.Contains(t, apiErr.Description, "Authenticator basic is not available")
 	requireAPIError(t, apps.AddLoginStep(ctx, app.ID, asgardeo.AuthenticatorOption{IDP: "Google", Authenticator: "GoogleOIDCAuthenticator"}), http.StatusBadRequest, "APP-60001")
 	scripted := &asgardeo.AuthenticationSequence{Type: asgardeo.SequenceUserDefined, Script: "var onLoginRequest = function(context) {};",
-		Steps: []asgardeo.AuthenticationStep{{ID: 1, Options: []asgardeo.AuthenticatorOption{asgardeo.Local(asgardeo.AuthenticatorBasic)}}}}
+		Steps: []asgardeo.AuthenticationStep{{ID: 1, Options: []asgardeo.AuthenticatorOption{asgardeo.LocalAuthenticator(asgardeo.AuthenticatorBasic)}}}}
 	requireAPIError(t, patch(&asgardeo.ApplicationPatch{AuthenticationSequence: scripted}), http.StatusForbidden, "APP-60520")
 
 	got, err := apps.Get(ctx, app.ID)
@@ -849,7 +849,7 @@ func TestApplicationEditErrors(t *testing.T) {
 	assert.Equal(t, asgardeo.AudienceOrganization, got.AssociatedRoles.AllowedAudience)
 
 	// A type left out means DEFAULT: a custom flow reverts.
-	require.NoError(t, apps.AddLoginStep(ctx, app.ID, asgardeo.Local(asgardeo.AuthenticatorTOTP)))
+	require.NoError(t, apps.AddLoginStep(ctx, app.ID, asgardeo.LocalAuthenticator(asgardeo.AuthenticatorTOTP)))
 	status, _ = rawMgmtCall(t, http.MethodPatch, appURL, tok, `{"authenticationSequence":{"steps":[]}}`)
 	require.Equal(t, http.StatusOK, status)
 	got, err = apps.Get(ctx, app.ID)

@@ -1656,6 +1656,8 @@ func (s *Server) handleDeleteAuthorizedAPI(w http.ResponseWriter, r *http.Reques
 	if a == nil {
 		return
 	}
+	// Removing an authorization that does not exist succeeds too: the
+	// server's delete does not check for it first.
 	for i, z := range a.authorized {
 		if z.apiID == api.id {
 			a.authorized = append(a.authorized[:i:i], a.authorized[i+1:]...)
