@@ -296,8 +296,12 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	r2 := r.Clone(r.Context())
 	r2.URL.Path = r.URL.Path[len(prefix)-1:]
 	r2.URL.RawPath = ""
-	if r.URL.RawPath != "" {
-		r2.URL.RawPath = r.URL.RawPath[len(prefix)-1:]
+	if raw, ok := strings.CutPrefix(r.URL.RawPath, "/t/"); ok {
+		// The root may be escaped differently in the raw path (a non-ASCII
+		// name): cut after its segment rather than at the decoded length.
+		if i := strings.Index(raw, "/"); i >= 0 {
+			r2.URL.RawPath = raw[i:]
+		}
 	}
 	s.mux.ServeHTTP(rec, r2)
 }

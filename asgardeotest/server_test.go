@@ -279,3 +279,18 @@ func TestConcurrentRequestsAreSafe(t *testing.T) {
 	}
 	assert.Equal(t, 30, srv.Count(http.MethodGet, fxAppsPath))
 }
+
+// TestEscapedIDUnderNonASCIIRoot: an ID with an escaped slash stays one
+// path segment when the root organization's name is not ASCII (its escaped
+// form is longer than its decoded one).
+func TestEscapedIDUnderNonASCIIRoot(t *testing.T) {
+	srv := asgardeotest.NewServer(t, asgardeotest.WithRootOrganization("bücher"))
+	org, err := srv.AddOrganization("Filiale")
+	require.NoError(t, err)
+	tok, err := srv.IssueToken(org.ID, "internal_org_application_mgt_view")
+	require.NoError(t, err)
+	hc := fxHTTPClient(t)
+	r := fxSend(t, hc, http.MethodGet, srv.URL+"/t/b%C3%BCcher"+fxAppsPath+"/a%2Fb", tok, nil)
+	assert.Equal(t, http.StatusNotFound, r.status)
+	assert.Equal(t, "APP-60006", r.body["code"], "routed to the application endpoint: %s", r.raw)
+}
