@@ -32,7 +32,7 @@ func appsFixture(t *testing.T) (*asgardeotest.Server, asgardeotest.Organization,
 }
 
 // requireAPIError asserts err is an *asgardeo.Error with status and code.
-func requireAPIError(t *testing.T, err error, status int, code string) *asgardeo.Error {
+func requireAppError(t *testing.T, err error, status int, code string) *asgardeo.Error {
 	t.Helper()
 	var apiErr *asgardeo.Error
 	require.True(t, errors.As(err, &apiErr), "want *asgardeo.Error, got %T: %v", err, err)
@@ -43,7 +43,7 @@ func requireAPIError(t *testing.T, err error, status int, code string) *asgardeo
 
 // tokenScopes gets a client-credentials token at the organization's token
 // endpoint with raw HTTP and returns the status and granted scopes.
-func tokenScopes(t *testing.T, srv *asgardeotest.Server, orgID, clientID, secret string, scopes ...string) (int, []string) {
+func clientCredentialsScopes(t *testing.T, srv *asgardeotest.Server, orgID, clientID, secret string, scopes ...string) (int, []string) {
 	t.Helper()
 	form := url.Values{"grant_type": {"client_credentials"}, "scope": {strings.Join(scopes, " ")}}
 	req, err := http.NewRequest(http.MethodPost, srv.TenantURL()+"/o/"+orgID+"/oauth2/token", strings.NewReader(form.Encode()))
@@ -80,7 +80,7 @@ func TestApplicationStoryM2MAuthorizedToBusinessAPI(t *testing.T) {
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []string{"read_stores", "write_stores"}, asgardeo.GrantedScopes(tok))
 
-	status, scopes := tokenScopes(t, srv, org.ID, app.ClientID, app.ClientSecret, "read_stores", "write_stores", "delete_stores")
+	status, scopes := clientCredentialsScopes(t, srv, org.ID, app.ClientID, app.ClientSecret, "read_stores", "write_stores", "delete_stores")
 	require.Equal(t, http.StatusOK, status)
 	assert.ElementsMatch(t, []string{"read_stores", "write_stores"}, scopes)
 }
@@ -154,26 +154,26 @@ func TestApplicationCreateErrors(t *testing.T) {
 	require.NoError(t, err)
 
 	_, err = o.Applications().Create(ctx, asgardeo.NewM2MApplication("Orders"))
-	requireAPIError(t, err, http.StatusConflict, "APP-60007")
+	requireAppError(t, err, http.StatusConflict, "APP-60007")
 	assert.ErrorIs(t, err, asgardeo.ErrConflict)
 
 	_, err = o.Applications().Create(ctx, asgardeo.NewM2MApplication("wso2carbon-local-sp"))
-	requireAPIError(t, err, http.StatusConflict, "APP-60007")
+	requireAppError(t, err, http.StatusConflict, "APP-60007")
 
 	for _, reserved := range []string{"Console", "My Account"} {
 		_, err = o.Applications().Create(ctx, asgardeo.NewM2MApplication(reserved))
-		requireAPIError(t, err, http.StatusBadRequest, "APP-60515")
+		requireAppError(t, err, http.StatusBadRequest, "APP-60515")
 	}
 
 	dupClient := asgardeo.NewM2MApplication("dup-client")
 	dupClient.InboundProtocolConfiguration.OIDC.ClientID = srv.Admin().ClientID
 	_, err = o.Applications().Create(ctx, dupClient)
-	requireAPIError(t, err, http.StatusConflict, "APP-60009")
+	requireAppError(t, err, http.StatusConflict, "APP-60009")
 
 	origins := asgardeo.NewStandardBasedApplication("origins", "https://a.example/cb")
 	origins.InboundProtocolConfiguration.OIDC.AllowedOrigins = []string{"not an origin"}
 	_, err = o.Applications().Create(ctx, origins)
-	requireAPIError(t, err, http.StatusBadRequest, "APP-60001")
+	requireAppError(t, err, http.StatusBadRequest, "APP-60001")
 
 	// What the SDK refuses itself, the fake refuses too.
 	tok, err := srv.IssueToken(o.ID(), "internal_org_application_mgt_create")
@@ -222,7 +222,7 @@ func TestApplicationGetNotFoundAndOtherOrganizations(t *testing.T) {
 	srv, _, o := appsFixture(t)
 	ctx := context.Background()
 	_, err := o.Applications().Get(ctx, "1b6a8f7e-0000-4000-8000-000000000000")
-	requireAPIError(t, err, http.StatusNotFound, "APP-60006")
+	requireAppError(t, err, http.StatusNotFound, "APP-60006")
 	assert.ErrorIs(t, err, asgardeo.ErrNotFound)
 
 	west, err := srv.AddOrganization("West")
@@ -233,13 +233,13 @@ func TestApplicationGetNotFoundAndOtherOrganizations(t *testing.T) {
 	require.NoError(t, err)
 
 	_, err = o.Applications().Get(ctx, westApp.ID)
-	requireAPIError(t, err, http.StatusNotFound, "APP-60006")
+	requireAppError(t, err, http.StatusNotFound, "APP-60006")
 	err = o.Applications().Delete(ctx, westApp.ID)
-	requireAPIError(t, err, http.StatusNotFound, "APP-60006")
+	requireAppError(t, err, http.StatusNotFound, "APP-60006")
 	err = o.Applications().Update(ctx, westApp.ID, &asgardeo.ApplicationPatch{Description: new("x")})
-	requireAPIError(t, err, http.StatusNotFound, "APP-60006")
+	requireAppError(t, err, http.StatusNotFound, "APP-60006")
 	_, err = o.Applications().GetOIDC(ctx, westApp.ID)
-	requireAPIError(t, err, http.StatusNotFound, "APP-60006")
+	requireAppError(t, err, http.StatusNotFound, "APP-60006")
 
 	got, err := ow.Applications().Get(ctx, westApp.ID)
 	require.NoError(t, err)
@@ -363,7 +363,7 @@ func TestApplicationListFilterAndAttributes(t *testing.T) {
 	}
 
 	_, err = o.Applications().List(ctx, &asgardeo.ListApplicationsOptions{Attributes: []string{"secret"}})
-	requireAPIError(t, err, http.StatusBadRequest, "APP-60505")
+	requireAppError(t, err, http.StatusBadRequest, "APP-60505")
 
 	tok, err := srv.IssueToken(o.ID(), "internal_org_application_mgt_view")
 	require.NoError(t, err)
@@ -414,14 +414,14 @@ func TestApplicationUpdate(t *testing.T) {
 	assert.Empty(t, got.Description, `"" can be sent`)
 	assert.Equal(t, "orders v2", got.Name, "absent members are unchanged")
 
-	requireAPIError(t, o.Applications().Update(ctx, app.ID, &asgardeo.ApplicationPatch{Name: new("billing")}), http.StatusConflict, "APP-60007")
-	requireAPIError(t, o.Applications().Update(ctx, app.ID, &asgardeo.ApplicationPatch{Name: new("Console")}), http.StatusBadRequest, "APP-60516")
-	requireAPIError(t, o.Applications().Update(ctx, app.ID, &asgardeo.ApplicationPatch{Name: new("wso2carbon-local-sp")}), http.StatusForbidden, "APP-60008")
-	requireAPIError(t, o.Applications().Update(ctx, "7b1d6c62-0000-4000-8000-000000000000", &asgardeo.ApplicationPatch{Name: new("x")}), http.StatusNotFound, "APP-60006")
+	requireAppError(t, o.Applications().Update(ctx, app.ID, &asgardeo.ApplicationPatch{Name: new("billing")}), http.StatusConflict, "APP-60007")
+	requireAppError(t, o.Applications().Update(ctx, app.ID, &asgardeo.ApplicationPatch{Name: new("Console")}), http.StatusBadRequest, "APP-60516")
+	requireAppError(t, o.Applications().Update(ctx, app.ID, &asgardeo.ApplicationPatch{Name: new("wso2carbon-local-sp")}), http.StatusForbidden, "APP-60008")
+	requireAppError(t, o.Applications().Update(ctx, "7b1d6c62-0000-4000-8000-000000000000", &asgardeo.ApplicationPatch{Name: new("x")}), http.StatusNotFound, "APP-60006")
 
 	fragment := sharedAdminApp(t, o)
 	err = o.Applications().Update(ctx, fragment.ID, &asgardeo.ApplicationPatch{Name: new("renamed")})
-	requireAPIError(t, err, http.StatusBadRequest, "APP-60001")
+	requireAppError(t, err, http.StatusBadRequest, "APP-60001")
 
 	tok, err := srv.IssueToken(o.ID(), "internal_org_application_mgt_update")
 	require.NoError(t, err)
@@ -463,16 +463,16 @@ func TestApplicationDeleteRevokesTokens(t *testing.T) {
 	// ...and stops working once the application is gone, as do its credentials.
 	status, _ = rawMgmtCall(t, http.MethodGet, srv.TenantURL()+appsPath, tok.AccessToken, "")
 	assert.Equal(t, http.StatusUnauthorized, status)
-	status, _ = tokenScopes(t, srv, org.ID, app.ClientID, app.ClientSecret)
+	status, _ = clientCredentialsScopes(t, srv, org.ID, app.ClientID, app.ClientSecret)
 	assert.Equal(t, http.StatusUnauthorized, status)
 	_, err = o.Applications().Get(ctx, app.ID)
-	requireAPIError(t, err, http.StatusNotFound, "APP-60006")
+	requireAppError(t, err, http.StatusNotFound, "APP-60006")
 
 	err = o.Applications().Delete(ctx, app.ID)
 	assert.ErrorIs(t, err, asgardeo.ErrNotFound)
 
 	err = o.Applications().Delete(ctx, sharedAdminApp(t, o).ID)
-	requireAPIError(t, err, http.StatusBadRequest, "APP-60001")
+	requireAppError(t, err, http.StatusBadRequest, "APP-60001")
 }
 
 // findAPIResource returns the ID of the API resource with identifier.
@@ -523,7 +523,7 @@ func TestApplicationOIDCSettings(t *testing.T) {
 
 	changed := *got
 	changed.ClientID = "another-client"
-	requireAPIError(t, o.Applications().UpdateOIDC(ctx, app.ID, &changed), http.StatusBadRequest, "APP-60001")
+	requireAppError(t, o.Applications().UpdateOIDC(ctx, app.ID, &changed), http.StatusBadRequest, "APP-60001")
 
 	// Without the client_secret_view scope, the secret is hidden.
 	viewer := scopedOrg(t, srv, o.ID(), "internal_org_application_mgt_view")
@@ -535,8 +535,8 @@ func TestApplicationOIDCSettings(t *testing.T) {
 	// A shared application has no OIDC settings in the organization.
 	fragment := sharedAdminApp(t, o)
 	_, err = o.Applications().GetOIDC(ctx, fragment.ID)
-	requireAPIError(t, err, http.StatusNotFound, "APP-60502")
-	requireAPIError(t, o.Applications().UpdateOIDC(ctx, fragment.ID, got), http.StatusBadRequest, "APP-60001")
+	requireAppError(t, err, http.StatusNotFound, "APP-60502")
+	requireAppError(t, o.Applications().UpdateOIDC(ctx, fragment.ID, got), http.StatusBadRequest, "APP-60001")
 
 	tok, err := srv.IssueToken(o.ID(), "internal_org_application_mgt_update")
 	require.NoError(t, err)
@@ -580,18 +580,18 @@ func TestApplicationRegenerateSecret(t *testing.T) {
 	assert.Equal(t, "ACTIVE", cfg.State)
 	assert.Equal(t, 1, srv.Count(http.MethodPost, appsPath+"/"+app.ID+"/inbound-protocols/oidc/regenerate-secret"))
 
-	status, _ := tokenScopes(t, srv, org.ID, app.ClientID, app.ClientSecret, "read_stores")
+	status, _ := clientCredentialsScopes(t, srv, org.ID, app.ClientID, app.ClientSecret, "read_stores")
 	assert.Equal(t, http.StatusUnauthorized, status, "the old secret stops working")
-	status, scopes := tokenScopes(t, srv, org.ID, app.ClientID, cfg.ClientSecret, "read_stores")
+	status, scopes := clientCredentialsScopes(t, srv, org.ID, app.ClientID, cfg.ClientSecret, "read_stores")
 	assert.Equal(t, http.StatusOK, status)
 	assert.Equal(t, []string{"read_stores"}, scopes)
 	status, _ = rawMgmtCall(t, http.MethodGet, srv.TenantURL()+appsPath, old.AccessToken, "")
 	assert.Equal(t, http.StatusUnauthorized, status, "tokens issued before are revoked")
 
 	_, err = o.Applications().RegenerateSecret(ctx, sharedAdminApp(t, o).ID)
-	requireAPIError(t, err, http.StatusBadRequest, "APP-60001")
+	requireAppError(t, err, http.StatusBadRequest, "APP-60001")
 	_, err = o.Applications().RegenerateSecret(ctx, "7b1d6c62-0000-4000-8000-000000000000")
-	requireAPIError(t, err, http.StatusNotFound, "APP-60006")
+	requireAppError(t, err, http.StatusNotFound, "APP-60006")
 }
 
 func TestApplicationScopeChecks(t *testing.T) {
@@ -614,21 +614,21 @@ func TestApplicationScopeChecks(t *testing.T) {
 	forbidden["authorize"] = viewer.AuthorizeAPI(ctx, app.ID, stores.ID, "", "read_stores")
 	for name, err := range forbidden {
 		assert.ErrorIs(t, err, asgardeo.ErrForbidden, name)
-		requireAPIError(t, err, http.StatusForbidden, "403")
+		requireAppError(t, err, http.StatusForbidden, "403")
 	}
 
 	// The update scope alone does not authorize APIs: each API type needs its own.
 	updater := scopedOrg(t, srv, o.ID(), "internal_org_application_mgt_update", "internal_org_application_internal_api_update").Applications()
 	err = updater.AuthorizeAPI(ctx, app.ID, stores.ID, "", "read_stores")
-	requireAPIError(t, err, http.StatusForbidden, "APP-60520")
+	requireAppError(t, err, http.StatusForbidden, "APP-60520")
 	business := scopedOrg(t, srv, o.ID(), "internal_org_application_mgt_update", "internal_org_application_business_api_update").Applications()
 	require.NoError(t, business.AuthorizeAPI(ctx, app.ID, stores.ID, "", "read_stores"))
 	mgmtAPI := findAPIResource(t, o, "/o/api/server/v1/applications")
 	err = business.AuthorizeAPI(ctx, app.ID, mgmtAPI, "", "internal_org_application_mgt_view")
-	requireAPIError(t, err, http.StatusForbidden, "APP-60520")
+	requireAppError(t, err, http.StatusForbidden, "APP-60520")
 	require.NoError(t, updater.AuthorizeAPI(ctx, app.ID, mgmtAPI, "", "internal_org_application_mgt_view"))
-	requireAPIError(t, updater.RevokeAPI(ctx, app.ID, stores.ID), http.StatusForbidden, "APP-60520")
-	requireAPIError(t, updater.UpdateAuthorizedAPI(ctx, app.ID, stores.ID, nil, []string{"read_stores"}), http.StatusForbidden, "APP-60520")
+	requireAppError(t, updater.RevokeAPI(ctx, app.ID, stores.ID), http.StatusForbidden, "APP-60520")
+	requireAppError(t, updater.UpdateAuthorizedAPI(ctx, app.ID, stores.ID, nil, []string{"read_stores"}), http.StatusForbidden, "APP-60520")
 }
 
 func TestApplicationAuthorizedAPIs(t *testing.T) {
@@ -666,18 +666,18 @@ func TestApplicationAuthorizedAPIs(t *testing.T) {
 	assert.Equal(t, []string{"read_stores", "write_stores"}, scopeNames(list[0].AuthorizedScopes))
 
 	unknownAPI := "6f2a1c0e-0000-4000-8000-000000000000"
-	requireAPIError(t, o.Applications().AuthorizeAPI(ctx, app.ID, unknownAPI, "", "x"), http.StatusBadRequest, "APP-60507")
-	requireAPIError(t, o.Applications().AuthorizeAPI(ctx, app.ID, stores.ID, "", "read_stores"), http.StatusConflict, "APP-60509")
-	requireAPIError(t, o.Applications().UpdateAuthorizedAPI(ctx, app.ID, stores.ID, []string{"fly"}, nil), http.StatusBadRequest, "APP-60508")
+	requireAppError(t, o.Applications().AuthorizeAPI(ctx, app.ID, unknownAPI, "", "x"), http.StatusBadRequest, "APP-60507")
+	requireAppError(t, o.Applications().AuthorizeAPI(ctx, app.ID, stores.ID, "", "read_stores"), http.StatusConflict, "APP-60509")
+	requireAppError(t, o.Applications().UpdateAuthorizedAPI(ctx, app.ID, stores.ID, []string{"fly"}, nil), http.StatusBadRequest, "APP-60508")
 
 	other, err := o.Applications().Create(ctx, asgardeo.NewM2MApplication("other"))
 	require.NoError(t, err)
-	requireAPIError(t, o.Applications().AuthorizeAPI(ctx, other.ID, stores.ID, "", "read_stores", "fly"), http.StatusBadRequest, "APP-60508")
-	requireAPIError(t, o.Applications().AuthorizeAPI(ctx, other.ID, stores.ID, "ABAC", "read_stores"), http.StatusBadRequest, "APP-60511")
-	requireAPIError(t, o.Applications().AuthorizeAPI(ctx, other.ID, stores.ID, asgardeo.PolicyNone, "read_stores"), http.StatusBadRequest, "APP-60512")
-	requireAPIError(t, o.Applications().UpdateAuthorizedAPI(ctx, other.ID, stores.ID, []string{"read_stores"}, nil), http.StatusBadRequest, "APP-60510")
-	requireAPIError(t, o.Applications().AuthorizeAPI(ctx, "7b1d6c62-0000-4000-8000-000000000000", stores.ID, "", "read_stores"), http.StatusNotFound, "APP-60006")
-	requireAPIError(t, o.Applications().AuthorizeAPI(ctx, sharedAdminApp(t, o).ID, stores.ID, "", "read_stores"), http.StatusBadRequest, "APP-60001")
+	requireAppError(t, o.Applications().AuthorizeAPI(ctx, other.ID, stores.ID, "", "read_stores", "fly"), http.StatusBadRequest, "APP-60508")
+	requireAppError(t, o.Applications().AuthorizeAPI(ctx, other.ID, stores.ID, "ABAC", "read_stores"), http.StatusBadRequest, "APP-60511")
+	requireAppError(t, o.Applications().AuthorizeAPI(ctx, other.ID, stores.ID, asgardeo.PolicyNone, "read_stores"), http.StatusBadRequest, "APP-60512")
+	requireAppError(t, o.Applications().UpdateAuthorizedAPI(ctx, other.ID, stores.ID, []string{"read_stores"}, nil), http.StatusBadRequest, "APP-60510")
+	requireAppError(t, o.Applications().AuthorizeAPI(ctx, "7b1d6c62-0000-4000-8000-000000000000", stores.ID, "", "read_stores"), http.StatusNotFound, "APP-60006")
+	requireAppError(t, o.Applications().AuthorizeAPI(ctx, sharedAdminApp(t, o).ID, stores.ID, "", "read_stores"), http.StatusBadRequest, "APP-60001")
 
 	require.NoError(t, o.Applications().RevokeAPI(ctx, app.ID, stores.ID))
 	list, err = o.Applications().AuthorizedAPIs(ctx, app.ID)
@@ -685,7 +685,7 @@ func TestApplicationAuthorizedAPIs(t *testing.T) {
 	require.Len(t, list, 1)
 	assert.Equal(t, open.ID, list[0].ID)
 	_, err = o.Applications().AuthorizedAPIs(ctx, "7b1d6c62-0000-4000-8000-000000000000")
-	requireAPIError(t, err, http.StatusNotFound, "APP-60006")
+	requireAppError(t, err, http.StatusNotFound, "APP-60006")
 
 	// The shared admin application lists the APIs it is authorized to in the root.
 	adminAPIs, err := o.Applications().AuthorizedAPIs(ctx, sharedAdminApp(t, o).ID)
@@ -732,7 +732,7 @@ func TestApplicationEditHelpers(t *testing.T) {
 	require.Len(t, got.ClaimConfiguration.RequestedClaims, 2)
 	assert.Equal(t, "http://wso2.org/claims/emailaddress", got.ClaimConfiguration.RequestedClaims[1].Claim.URI)
 	assert.True(t, got.ClaimConfiguration.RequestedClaims[1].Mandatory)
-	requireAPIError(t, apps.RequireClaim(ctx, app.ID, "urn:not-a-local-claim"), http.StatusBadRequest, "APP-60001")
+	requireAppError(t, apps.RequireClaim(ctx, app.ID, "urn:not-a-local-claim"), http.StatusBadRequest, "APP-60001")
 
 	// Login flow: the default flow becomes basic then TOTP.
 	require.NoError(t, apps.AddLoginStep(ctx, app.ID, asgardeo.LocalAuthenticator(asgardeo.AuthenticatorTOTP)))
@@ -759,7 +759,7 @@ func TestApplicationEditHelpers(t *testing.T) {
 	assert.Equal(t, asgardeo.AudienceOrganization, got.AssociatedRoles.AllowedAudience)
 	role, err := srv.AddRole(asgardeotest.RoleSpec{Organization: org.ID, Name: "portal-viewer", Application: app.ID})
 	require.NoError(t, err)
-	requireAPIError(t, apps.SetRoles(ctx, app.ID, role.ID), http.StatusForbidden, "APP-60008")
+	requireAppError(t, apps.SetRoles(ctx, app.ID, role.ID), http.StatusForbidden, "APP-60008")
 	require.NoError(t, apps.SetRoleAudience(ctx, app.ID, asgardeo.AudienceApplication))
 	assert.JSONEq(t, `{"associatedRoles":{"allowedAudience":"APPLICATION","roles":[]}}`, lastPatchBody(t, srv))
 	require.NoError(t, apps.SetRoles(ctx, app.ID, role.ID))
@@ -767,7 +767,7 @@ func TestApplicationEditHelpers(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, asgardeo.AudienceApplication, got.AssociatedRoles.AllowedAudience)
 	assert.Equal(t, []asgardeo.RoleRef{{ID: role.ID, Name: "portal-viewer"}}, got.AssociatedRoles.Roles)
-	requireAPIError(t, apps.SetRoles(ctx, app.ID, "9d3e2c1b-0000-4000-8000-000000000000"), http.StatusBadRequest, "APP-60001")
+	requireAppError(t, apps.SetRoles(ctx, app.ID, "9d3e2c1b-0000-4000-8000-000000000000"), http.StatusBadRequest, "APP-60001")
 	assert.ErrorIs(t, apps.SetRoleAudience(ctx, app.ID, "application"), asgardeo.ErrInvalidInput)
 
 	// Advanced settings: member by member.
@@ -796,25 +796,25 @@ func TestApplicationEditErrors(t *testing.T) {
 	require.NoError(t, err)
 	patch := func(p *asgardeo.ApplicationPatch) error { return apps.Update(ctx, app.ID, p) }
 
-	requireAPIError(t, patch(&asgardeo.ApplicationPatch{AdvancedConfigurations: &asgardeo.AdvancedConfigurations{
+	requireAppError(t, patch(&asgardeo.ApplicationPatch{AdvancedConfigurations: &asgardeo.AdvancedConfigurations{
 		AdditionalSpProperties: []asgardeo.SPProperty{{Name: "x", Value: "y"}}}}), http.StatusBadRequest, "APP-60506")
-	requireAPIError(t, patch(&asgardeo.ApplicationPatch{AdvancedConfigurations: &asgardeo.AdvancedConfigurations{
+	requireAppError(t, patch(&asgardeo.ApplicationPatch{AdvancedConfigurations: &asgardeo.AdvancedConfigurations{
 		DiscoverableByEndUsers: new(true)}}), http.StatusBadRequest, "APP-60001")
-	requireAPIError(t, patch(&asgardeo.ApplicationPatch{ClaimConfiguration: &asgardeo.ClaimConfiguration{
+	requireAppError(t, patch(&asgardeo.ApplicationPatch{ClaimConfiguration: &asgardeo.ClaimConfiguration{
 		Subject: &asgardeo.SubjectClaimConfig{MappedLocalSubjectMandatory: new(true)}}}), http.StatusBadRequest, "APP-60513")
-	requireAPIError(t, patch(&asgardeo.ApplicationPatch{AuthenticationSequence: &asgardeo.AuthenticationSequence{
+	requireAppError(t, patch(&asgardeo.ApplicationPatch{AuthenticationSequence: &asgardeo.AuthenticationSequence{
 		Type: asgardeo.SequenceUserDefined}}), http.StatusBadRequest, "APP-60001")
 	gap := &asgardeo.AuthenticationSequence{Type: asgardeo.SequenceUserDefined, Steps: []asgardeo.AuthenticationStep{
 		{ID: 1, Options: []asgardeo.AuthenticatorOption{asgardeo.LocalAuthenticator(asgardeo.AuthenticatorBasic)}},
 		{ID: 3, Options: []asgardeo.AuthenticatorOption{asgardeo.LocalAuthenticator(asgardeo.AuthenticatorTOTP)}}}}
-	apiErr := requireAPIError(t, patch(&asgardeo.ApplicationPatch{AuthenticationSequence: gap}), http.StatusBadRequest, "APP-60001")
+	apiErr := requireAppError(t, patch(&asgardeo.ApplicationPatch{AuthenticationSequence: gap}), http.StatusBadRequest, "APP-60001")
 	assert.Contains(t, apiErr.Description, "consecutive")
-	apiErr = requireAPIError(t, apps.AddLoginStep(ctx, app.ID, asgardeo.LocalAuthenticator("basic")), http.StatusBadRequest, "APP-60001")
+	apiErr = requireAppError(t, apps.AddLoginStep(ctx, app.ID, asgardeo.LocalAuthenticator("basic")), http.StatusBadRequest, "APP-60001")
 	assert.Contains(t, apiErr.Description, "Authenticator basic is not available")
-	requireAPIError(t, apps.AddLoginStep(ctx, app.ID, asgardeo.AuthenticatorOption{IDP: "Google", Authenticator: "GoogleOIDCAuthenticator"}), http.StatusBadRequest, "APP-60001")
+	requireAppError(t, apps.AddLoginStep(ctx, app.ID, asgardeo.AuthenticatorOption{IDP: "Google", Authenticator: "GoogleOIDCAuthenticator"}), http.StatusBadRequest, "APP-60001")
 	scripted := &asgardeo.AuthenticationSequence{Type: asgardeo.SequenceUserDefined, Script: "var onLoginRequest = function(context) {};",
 		Steps: []asgardeo.AuthenticationStep{{ID: 1, Options: []asgardeo.AuthenticatorOption{asgardeo.LocalAuthenticator(asgardeo.AuthenticatorBasic)}}}}
-	requireAPIError(t, patch(&asgardeo.ApplicationPatch{AuthenticationSequence: scripted}), http.StatusForbidden, "APP-60520")
+	requireAppError(t, patch(&asgardeo.ApplicationPatch{AuthenticationSequence: scripted}), http.StatusForbidden, "APP-60520")
 
 	got, err := apps.Get(ctx, app.ID)
 	require.NoError(t, err)

@@ -361,7 +361,7 @@ type appBody struct {
 	} `json:"inboundProtocolConfiguration"`
 }
 
-func present(raw json.RawMessage) bool { return len(raw) > 0 && string(raw) != "null" }
+func jsonPresent(raw json.RawMessage) bool { return len(raw) > 0 && string(raw) != "null" }
 
 func (s *Server) handleCreateApp(w http.ResponseWriter, r *http.Request) {
 	c := s.authenticate(w, r, scopeAppCreate)
@@ -393,8 +393,8 @@ func (s *Server) handleCreateApp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := &app{id: newUUID(), orgID: c.org.id, name: *body.Name, enabled: true, audience: "ORGANIZATION"}
-	a.templateID = deref(body.TemplateID)
-	a.description, a.imageURL, a.accessURL = deref(body.Description), deref(body.ImageURL), deref(body.AccessURL)
+	a.templateID = appStr(body.TemplateID)
+	a.description, a.imageURL, a.accessURL = appStr(body.Description), appStr(body.ImageURL), appStr(body.AccessURL)
 	if body.ApplicationEnabled != nil {
 		a.enabled = *body.ApplicationEnabled
 	}
@@ -406,7 +406,7 @@ func (s *Server) handleCreateApp(w http.ResponseWriter, r *http.Request) {
 		e.write(w)
 		return
 	}
-	if body.InboundProtocolConfiguration != nil && present(body.InboundProtocolConfiguration.OIDC) {
+	if body.InboundProtocolConfiguration != nil && jsonPresent(body.InboundProtocolConfiguration.OIDC) {
 		cfg, e := s.parseOIDC(body.InboundProtocolConfiguration.OIDC, nil, msg)
 		if e != nil {
 			e.write(w)
@@ -425,7 +425,7 @@ func (s *Server) handleCreateApp(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusCreated)
 }
 
-func deref(p *string) string {
+func appStr(p *string) string {
 	if p == nil {
 		return ""
 	}
@@ -678,7 +678,7 @@ func (s *Server) prepareSubObjects(c *caller, a *app, b *appBody, msg string, cr
 	if b.AccessURL != nil {
 		accessURL = *b.AccessURL
 	}
-	if present(b.AssociatedRoles) {
+	if jsonPresent(b.AssociatedRoles) {
 		if a.fragment {
 			return nil, errSharedApp
 		}
@@ -688,21 +688,21 @@ func (s *Server) prepareSubObjects(c *caller, a *app, b *appBody, msg string, cr
 		}
 		steps = append(steps, func() { a.audience, a.roleIDs = aud, ids })
 	}
-	if present(b.ClaimConfiguration) {
+	if jsonPresent(b.ClaimConfiguration) {
 		raw, e := s.parseClaimConfig(a, b.ClaimConfiguration, msg)
 		if e != nil {
 			return nil, e
 		}
 		steps = append(steps, func() { a.claimConfig = raw })
 	}
-	if present(b.AuthenticationSequence) {
+	if jsonPresent(b.AuthenticationSequence) {
 		raw, e := s.parseSequence(c, a, b.AuthenticationSequence, msg)
 		if e != nil {
 			return nil, e
 		}
 		steps = append(steps, func() { a.authSequence = raw })
 	}
-	if present(b.AdvancedConfigurations) {
+	if jsonPresent(b.AdvancedConfigurations) {
 		raw, e := s.parseAdvanced(a, b.AdvancedConfigurations, accessURL, msg)
 		if e != nil {
 			return nil, e
@@ -723,7 +723,7 @@ func (s *Server) parseAssociatedRoles(c *caller, a *app, raw json.RawMessage, ms
 	}
 	aud := "ORGANIZATION" // the model default when allowedAudience is left out
 	if v, ok := in["allowedAudience"]; ok {
-		if !present(v) {
+		if !jsonPresent(v) {
 			return "", nil, errBadRequest("Property allowedAudience cannot be null.")
 		}
 		if err := json.Unmarshal(v, &aud); err != nil || aud != "APPLICATION" && aud != "ORGANIZATION" {
@@ -733,7 +733,7 @@ func (s *Server) parseAssociatedRoles(c *caller, a *app, raw json.RawMessage, ms
 	var roles []struct {
 		ID *string `json:"id"`
 	}
-	if v := in["roles"]; present(v) {
+	if v := in["roles"]; jsonPresent(v) {
 		if err := json.Unmarshal(v, &roles); err != nil {
 			return "", nil, errBadRequest("Provided request body content is not in the expected format.")
 		}
@@ -980,7 +980,7 @@ func (s *Server) parseAdvanced(a *app, raw json.RawMessage, accessURL, msg strin
 	}
 	next := storedAdvanced(a)
 	for k, v := range in {
-		if !present(v) || k == "fragment" {
+		if !jsonPresent(v) || k == "fragment" {
 			continue // absent/null members are unchanged; fragment is read-only
 		}
 		switch {
@@ -1293,18 +1293,18 @@ func (s *Server) parseOIDC(raw json.RawMessage, cur *oidcConfig, msg string) (*o
 		default:
 			return nil, errInvalidApp(msg, "Unsupported access token type: "+at.Type)
 		}
-		cfg.userExpiry = positive(at.UserAccessTokenExpiryInSeconds, 3600)
-		cfg.appExpiry = positive(at.ApplicationAccessTokenExpiryInSeconds, 3600)
+		cfg.userExpiry = positiveOr(at.UserAccessTokenExpiryInSeconds, 3600)
+		cfg.appExpiry = positiveOr(at.ApplicationAccessTokenExpiryInSeconds, 3600)
 	}
 	if rt := in.RefreshToken; rt != nil {
-		cfg.refreshExpiry = positive(rt.ExpiryInSeconds, 86400)
+		cfg.refreshExpiry = positiveOr(rt.ExpiryInSeconds, 86400)
 		cfg.renewRefresh = rt.RenewRefreshToken
 	}
 	if it := in.IDToken; it != nil {
-		cfg.idTokenExpiry = positive(it.ExpiryInSeconds, 3600)
+		cfg.idTokenExpiry = positiveOr(it.ExpiryInSeconds, 3600)
 	}
 	for k, v := range members {
-		if !oidcInterpreted[k] && present(v) {
+		if !oidcInterpreted[k] && jsonPresent(v) {
 			cfg.extra[k] = v
 		}
 	}
@@ -1346,7 +1346,7 @@ func validCallback(cb string) bool {
 	return err == nil && u.Scheme != "" && (u.Host != "" || u.Opaque != "" || u.Path != "")
 }
 
-func positive(v, def int64) int64 {
+func positiveOr(v, def int64) int64 {
 	if v <= 0 {
 		return def
 	}

@@ -74,7 +74,7 @@ func (e *appsEnv) create(t *testing.T, body string) string {
 	return strings.TrimPrefix(loc, prefix)
 }
 
-func decode[T any](t *testing.T, data []byte) T {
+func decodeAppsBody[T any](t *testing.T, data []byte) T {
 	t.Helper()
 	var v T
 	require.NoError(t, json.Unmarshal(data, &v), string(data))
@@ -91,7 +91,7 @@ func TestFakeAppCreateAnswersEmptyWithLocation(t *testing.T) {
 
 	resp, data = e.call(t, http.MethodGet, appsPath+"/"+id, "")
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	app := decode[map[string]any](t, data)
+	app := decodeAppsBody[map[string]any](t, data)
 	assert.Equal(t, id, app["id"])
 	assert.NotContains(t, string(data), "clientSecret", "credentials only through the OIDC settings")
 
@@ -101,7 +101,7 @@ func TestFakeAppCreateAnswersEmptyWithLocation(t *testing.T) {
 	_, data = e.call(t, http.MethodGet, appsPath+"/"+id+"/inbound-protocols/oidc", "", viewOnly)
 	assert.NotContains(t, string(data), "clientSecret")
 	_, data = e.call(t, http.MethodGet, appsPath+"/"+id+"/inbound-protocols/oidc", "")
-	assert.NotEmpty(t, decode[map[string]any](t, data)["clientSecret"])
+	assert.NotEmpty(t, decodeAppsBody[map[string]any](t, data)["clientSecret"])
 }
 
 func TestFakeAppInboundProtocols(t *testing.T) {
@@ -115,14 +115,14 @@ func TestFakeAppInboundProtocols(t *testing.T) {
 
 	resp, data = e.call(t, http.MethodGet, appsPath+"/"+id+"/inbound-protocols/", "")
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	list := decode[[]map[string]string](t, data)
+	list := decodeAppsBody[[]map[string]string](t, data)
 	require.Len(t, list, 1)
 	assert.Equal(t, "oauth2", list[0]["type"])
 	assert.Equal(t, "/t/"+e.srv.RootOrganization()+appsPath+"/"+id+"/inbound-protocols/oidc", list[0]["self"])
 
 	// Members the fake does not interpret are kept and echoed.
 	_, data = e.call(t, http.MethodGet, appsPath+"/"+id+"/inbound-protocols/oidc", "")
-	cfg := decode[map[string]any](t, data)
+	cfg := decodeAppsBody[map[string]any](t, data)
 	assert.Equal(t, map[string]any{"enable": false}, cfg["hybridFlow"])
 	at := cfg["accessToken"].(map[string]any)
 	assert.Equal(t, "JWT", at["type"])
@@ -164,7 +164,7 @@ func TestFakeAppListLinksAndPrecedence(t *testing.T) {
 	filter := url.QueryEscape(`name eq alpha or name sw "g" and name ew a`)
 	resp, data := e.call(t, http.MethodGet, appsPath+"?limit=1&offset=1&filter="+filter, "")
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	page := decode[struct {
+	page := decodeAppsBody[struct {
 		TotalResults, StartIndex, Count int
 		Applications                    []struct{ Name string }
 		Links                           []struct{ Href, Rel string }
@@ -178,7 +178,7 @@ func TestFakeAppListLinksAndPrecedence(t *testing.T) {
 	assert.Equal(t, "/t/"+e.srv.RootOrganization()+appsPath+"?offset=0&limit=1&filter="+filter, page.Links[0].Href)
 
 	_, data = e.call(t, http.MethodGet, appsPath+"?filter="+url.QueryEscape(`name sw "be" and name ew "ta" or name eq delta`), "")
-	names := decode[struct{ Applications []struct{ Name string } }](t, data)
+	names := decodeAppsBody[struct{ Applications []struct{ Name string } }](t, data)
 	assert.Equal(t, []struct{ Name string }{{"beta"}, {"delta"}}, names.Applications)
 
 	resp, data = e.call(t, http.MethodGet, appsPath+"?limit=x", "")
@@ -236,7 +236,7 @@ func TestFakeAppDeleteRemovesItsRoles(t *testing.T) {
 
 func mustField(t *testing.T, data []byte, name string) json.RawMessage {
 	t.Helper()
-	m := decode[map[string]json.RawMessage](t, data)
+	m := decodeAppsBody[map[string]json.RawMessage](t, data)
 	require.Contains(t, m, name)
 	return m[name]
 }
