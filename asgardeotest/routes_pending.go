@@ -1,3 +1,0 @@
-package asgardeotest
-
-// Endpoint families registered by their own files.
