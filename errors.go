@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -338,12 +337,6 @@ func (e *MalformedError) Unwrap() error { return e.Err }
 
 // Is matches [ErrMalformed].
 func (e *MalformedError) Is(target error) bool { return target == ErrMalformed }
-
-// isJSONContent reports whether a Content-Type names JSON (or SCIM JSON).
-func isJSONContent(ct string) bool {
-	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
-}
 
 // invalidInput builds an error matching [ErrInvalidInput].
 func invalidInput(format string, args ...any) error {
