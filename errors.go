@@ -329,6 +329,9 @@ type MalformedError struct {
 }
 
 func (e *MalformedError) Error() string {
+	if e.StatusCode == 0 && e.Snippet == "" {
+		return fmt.Sprintf("asgardeo: %smalformed response: %v", e.where(), e.Err)
+	}
 	return fmt.Sprintf("asgardeo: %smalformed %d response: %v; body: %q", e.where(), e.StatusCode, e.Err, e.Snippet)
 }
 

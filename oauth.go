@@ -198,12 +198,16 @@ func (c *Client) oauthError(ctx context.Context, endpoint string, err error) err
 	if errors.As(err, &re) && re.Response != nil {
 		return responseError(kindOAuth, re.Response, re.Body)
 	}
+	u, _ := url.Parse(endpoint)
 	var ue *url.Error
-	if errors.As(err, &ue) || isContextError(err) {
-		u, _ := url.Parse(endpoint)
+	if errors.As(err, &ue) || isContextError(err) || ctx.Err() != nil ||
+		strings.HasPrefix(err.Error(), "oauth2: cannot fetch token") { // reading the body failed
 		return c.transportError(ctx, &http.Request{Method: http.MethodPost, URL: u}, err)
 	}
-	return fmt.Errorf("asgardeo: POST %s: %w", endpoint, err)
+	// What is left is x/oauth2 failing to decode a success answer ("cannot
+	// parse json", "server response missing access_token"). Its status is
+	// not known here, and no part of the body is kept: it may hold a token.
+	return &MalformedError{ResponseInfo: ResponseInfo{Method: http.MethodPost, URL: transport.RedactURL(u)}, Err: err}
 }
 
 // retimed re-derives tok's expiry from expires_in on the client's clock, so
@@ -254,11 +258,18 @@ func (c *Client) switchOrganization(ctx context.Context, clientID string, client
 	if len(scopes) > 0 {
 		form.Set("scope", strings.Join(scopes, " "))
 	}
-	res, err := c.postForm(ctx, c.tenantURL("oauth2", "token"), form, clientID, clientSecret, transport.Repeatable)
+	endpoint := c.tenantURL("oauth2", "token")
+	res, err := c.postForm(ctx, endpoint, form, clientID, clientSecret, transport.Repeatable)
 	if err != nil {
 		return nil, err
 	}
-	return decodeToken(res.Body, c.now())
+	tok, err := decodeToken(res.Body, c.now())
+	if err != nil {
+		// No snippet: a token response that fails to decode may still hold a token.
+		u, _ := url.Parse(endpoint)
+		return nil, &MalformedError{ResponseInfo: ResponseInfo{StatusCode: res.StatusCode, Method: http.MethodPost, URL: transport.RedactURL(u), Header: res.Header}, Err: err}
+	}
+	return tok, nil
 }
 
 // managementAuth returns the token getter of orgID's management calls.
