@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -56,8 +57,11 @@ func (h *FaultHandle) Fired() int {
 type faultSet struct {
 	mu      sync.Mutex
 	handles []*FaultHandle
-	stop    chan struct{}
-	once    sync.Once
+	// armed is the number of uses left over all handles, so that requests
+	// skip the mutex while no fault is armed.
+	armed atomic.Int64
+	stop  chan struct{}
+	once  sync.Once
 }
 
 func (fs *faultSet) stopped() chan struct{} {
@@ -79,6 +83,7 @@ func (s *Server) InjectFault(f Fault) *FaultHandle {
 	h := &FaultHandle{set: &s.faults, fault: f, left: f.Times}
 	s.faults.mu.Lock()
 	s.faults.handles = append(s.faults.handles, h)
+	s.faults.armed.Add(int64(f.Times))
 	s.faults.mu.Unlock()
 	return h
 }
@@ -101,6 +106,7 @@ func (s *Server) UnfiredFaults() []Fault {
 func (s *Server) ClearFaults() {
 	s.faults.mu.Lock()
 	s.faults.handles = nil
+	s.faults.armed.Store(0)
 	s.faults.mu.Unlock()
 }
 
@@ -120,12 +126,16 @@ func (f *Fault) matches(r *http.Request, e *Entry) bool {
 
 // take returns the first armed fault matching the request, consuming one use.
 func (fs *faultSet) take(r *http.Request, e *Entry) *Fault {
+	if fs.armed.Load() == 0 {
+		return nil
+	}
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	for _, h := range fs.handles {
 		if h.left > 0 && h.fault.matches(r, e) {
 			h.left--
 			h.fired++
+			fs.armed.Add(-1)
 			f := h.fault
 			return &f
 		}

@@ -32,18 +32,24 @@ type Entry struct {
 	ClientID  string
 	Status    int
 
-	recorded bool // finish has run: a dropped connection records early
+	recorded bool   // finish has run: a dropped connection records early
+	rawForm  string // the form body, parsed and masked into Form by Journal
 }
 
 type journal struct {
 	mu      sync.Mutex
 	entries []Entry
-	counts  map[string]int // "METHOD path" and "grant:<type>"
+	counts  map[countKey]int // by method and path; method "" counts any
+	grants  map[string]int   // by grant_type
 	total   int
 }
 
-func (j *journal) begin(r *http.Request, now time.Time) *Entry {
-	e := &Entry{Time: now, Method: r.Method, Path: r.URL.Path}
+// countKey keys the request counts without building a string per request.
+type countKey struct{ method, path string }
+
+// begin fills e for request r.
+func (j *journal) begin(e *Entry, r *http.Request, now time.Time) {
+	*e = Entry{Time: now, Method: r.Method, Path: r.URL.Path}
 	if r.URL.RawQuery != "" {
 		e.Query = transport.RedactForm(r.URL.Query()).Encode()
 	}
@@ -53,11 +59,22 @@ func (j *journal) begin(r *http.Request, now time.Time) *Entry {
 		}
 		e.ClientID = id
 	}
-	return e
 }
 
+// formContentType is the one Content-Type whose body captureBody parses
+// without the MIME parser; any other value takes the general path.
+const formContentType = "application/x-www-form-urlencoded"
+
+// bodyReader gives a captured body back to the handler.
+type bodyReader struct{ bytes.Reader }
+
+func (*bodyReader) Close() error { return nil }
+
 // captureBody reads the body (already bounded) so it can be journaled, and
-// puts it back for the handler.
+// puts it back for the handler. A well-formed form body of a request
+// without a query string is parsed once, here, for the journal and for the
+// handler: it becomes r.PostForm and r.Form, as r.ParseForm would make
+// them, so the handler's ParseForm does not parse it again.
 func (e *Entry) captureBody(r *http.Request) error {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil
@@ -66,11 +83,18 @@ func (e *Entry) captureBody(r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	r.Body = io.NopCloser(bytes.NewReader(data))
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	br := &bodyReader{}
+	br.Reset(data)
+	r.Body = br
+	ct := r.Header.Get("Content-Type")
+	mt := ct
+	if ct != formContentType {
+		mt, _, _ = mime.ParseMediaType(ct)
+	}
 	switch {
-	case mt == "application/x-www-form-urlencoded":
-		form, err := url.ParseQuery(string(data))
+	case mt == formContentType:
+		raw := string(data)
+		form, err := url.ParseQuery(raw)
 		if err != nil {
 			return nil
 		}
@@ -78,7 +102,14 @@ func (e *Entry) captureBody(r *http.Request) error {
 		if e.ClientID == "" {
 			e.ClientID = form.Get("client_id")
 		}
-		e.Form = transport.RedactForm(form)
+		// The journal keeps the body, which the form's values mostly share,
+		// rather than the form's map: masking waits for Journal.
+		e.rawForm = raw
+		if ct == formContentType && r.URL.RawQuery == "" && r.PostForm == nil && r.Form == nil &&
+			(r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch) {
+			r.PostForm = form
+			r.Form = form
+		}
 	case len(data) > 0:
 		e.Body = maskJSON(data)
 	}
@@ -125,13 +156,14 @@ func (j *journal) finish(e *Entry) {
 	}
 	e.recorded = true
 	if j.counts == nil {
-		j.counts = map[string]int{}
+		j.counts = map[countKey]int{}
+		j.grants = map[string]int{}
 	}
 	j.total++
-	j.counts[e.Method+" "+e.Path]++
-	j.counts[" "+e.Path]++
+	j.counts[countKey{e.Method, e.Path}]++
+	j.counts[countKey{"", e.Path}]++
 	if e.GrantType != "" {
-		j.counts["grant:"+e.GrantType]++
+		j.grants[e.GrantType]++
 	}
 	if len(j.entries) >= maxJournalEntries {
 		j.entries = append(j.entries[:0], j.entries[len(j.entries)/2:]...)
@@ -143,8 +175,16 @@ func (j *journal) finish(e *Entry) {
 // last 10,000; the counts cover every request).
 func (s *Server) Journal() []Entry {
 	s.journal.mu.Lock()
-	defer s.journal.mu.Unlock()
-	return append([]Entry(nil), s.journal.entries...)
+	out := append([]Entry(nil), s.journal.entries...)
+	s.journal.mu.Unlock()
+	for i := range out {
+		if out[i].rawForm != "" {
+			form, _ := url.ParseQuery(out[i].rawForm) // parsed once already
+			out[i].Form = transport.RedactForm(form)
+			out[i].rawForm = ""
+		}
+	}
+	return out
 }
 
 // Count returns how many requests were served for path, with method ("" for
@@ -156,14 +196,14 @@ func (s *Server) Count(method, path string) int {
 	}
 	s.journal.mu.Lock()
 	defer s.journal.mu.Unlock()
-	return s.journal.counts[method+" "+path]
+	return s.journal.counts[countKey{method, path}]
 }
 
 // CountGrant returns how many token requests carried grant_type g.
 func (s *Server) CountGrant(g string) int {
 	s.journal.mu.Lock()
 	defer s.journal.mu.Unlock()
-	return s.journal.counts["grant:"+g]
+	return s.journal.grants[g]
 }
 
 // Requests returns the total number of requests served.
@@ -177,5 +217,5 @@ func (s *Server) Requests() int {
 func (s *Server) ResetJournal() {
 	s.journal.mu.Lock()
 	defer s.journal.mu.Unlock()
-	s.journal.entries, s.journal.counts, s.journal.total = nil, nil, 0
+	s.journal.entries, s.journal.counts, s.journal.grants, s.journal.total = nil, nil, nil, 0
 }

@@ -97,8 +97,7 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	st.mu.RUnlock()
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Pragma", "no-cache")
+	noStore(w.Header())
 	if !out.Active {
 		writeJSON(w, http.StatusOK, map[string]bool{"active": false})
 		return

@@ -215,8 +215,7 @@ func validScopeParam(scope string) bool {
 
 // writeToken answers a token request with t.
 func (s *Server) writeToken(w http.ResponseWriter, t *token) {
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Pragma", "no-cache")
+	noStore(w.Header())
 	writeJSON(w, http.StatusOK, tokenResponse{
 		AccessToken:  t.access,
 		RefreshToken: t.refresh,

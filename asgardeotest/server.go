@@ -261,15 +261,11 @@ func (s *Server) Admin() Application { return s.admin }
 // ServeHTTP serves the fake's API. It records the request in the journal,
 // applies injected faults and limits, and routes /t/{root}/... .
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
-	entry := s.journal.begin(r, s.clock.Now())
-	defer func() {
-		entry.Status = rec.status
-		s.journal.finish(entry)
-		if s.logger != nil {
-			s.logger.Info("asgardeotest", "method", entry.Method, "path", entry.Path, "status", entry.Status, "grant_type", entry.GrantType)
-		}
-	}()
+	// One allocation holds the recorder and the journal entry.
+	x := &exchange{rec: recorder{ResponseWriter: w, status: http.StatusOK}}
+	rec, entry := &x.rec, &x.entry
+	s.journal.begin(entry, r, s.clock.Now())
+	defer s.finish(x)
 	if len(r.Header) > maxHeaders {
 		writeREST(rec, http.StatusRequestHeaderFieldsTooLarge, "UE-10000", "Invalid Request.", "Too many request headers.")
 		return
@@ -285,6 +281,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.route(rec, r)
 }
 
+// exchange is the per-request state of ServeHTTP.
+type exchange struct {
+	rec   recorder
+	entry Entry
+}
+
+// finish journals the request and logs it.
+func (s *Server) finish(x *exchange) {
+	entry := &x.entry
+	entry.Status = x.rec.status
+	s.journal.finish(entry)
+	if s.logger != nil {
+		s.logger.Info("asgardeotest", "method", entry.Method, "path", entry.Path, "status", entry.Status, "grant_type", entry.GrantType)
+	}
+}
+
 // route strips /t/{root} and dispatches to the endpoint handlers.
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	rec := w
@@ -293,7 +305,13 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		writeREST(rec, http.StatusNotFound, "UE-10000", "Not Found", "The requested resource does not exist.")
 		return
 	}
-	r2 := r.Clone(r.Context())
+	// A shallow copy with its own URL, as http.StripPrefix makes: the
+	// handlers see the tenant-relative path, and the caller's request keeps
+	// the full one for the journal and faults.
+	r2 := new(http.Request)
+	*r2 = *r
+	u := *r.URL
+	r2.URL = &u
 	r2.URL.Path = r.URL.Path[len(prefix)-1:]
 	r2.URL.RawPath = ""
 	if raw, ok := strings.CutPrefix(r.URL.RawPath, "/t/"); ok {

@@ -18,10 +18,29 @@ func writeJSONType(w http.ResponseWriter, status int, contentType string, v any)
 		http.Error(w, `{"code":"SE-50000","message":"Unexpected Processing Error."}`, http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	h := w.Header()
+	if contentType == "application/json" {
+		h["Content-Type"] = hdrJSON
+	} else {
+		h.Set("Content-Type", contentType)
+	}
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// Header values shared by every answer, so that setting them allocates
+// nothing; net/http only reads them.
+var (
+	hdrJSON    = []string{"application/json"}
+	hdrNoStore = []string{"no-store"}
+	hdrNoCache = []string{"no-cache"}
+)
+
+// noStore marks an OAuth2 answer as not cacheable (RFC 6749 §5.1).
+func noStore(h http.Header) {
+	h["Cache-Control"] = hdrNoStore
+	h["Pragma"] = hdrNoCache
 }
 
 // restError is the error body of the REST management APIs (spec §7.1).
@@ -60,8 +79,7 @@ type oauthError struct {
 
 func writeOAuth(w http.ResponseWriter, status int, code, description string) {
 	h := w.Header()
-	h.Set("Cache-Control", "no-store")
-	h.Set("Pragma", "no-cache")
+	noStore(h)
 	if status == http.StatusUnauthorized {
 		h.Set("WWW-Authenticate", `Bearer realm="asgardeo"`)
 	}
