@@ -142,8 +142,13 @@ func parseExpiresIn(raw json.RawMessage) (int64, error) {
 	if err != nil || n < 0 {
 		return 0, fmt.Errorf("invalid expires_in %s", raw)
 	}
-	return n, nil
+	// A larger value would overflow time.Duration and put the expiry in
+	// the past; 68 years is as good as never.
+	return min(n, maxExpiresIn), nil
 }
+
+// maxExpiresIn caps expires_in (seconds) so that expiry times stay valid.
+const maxExpiresIn = 1<<31 - 1
 
 // GrantedScopes returns the scopes the server granted with tok, from the
 // token response's "scope" member. When the server omitted it, no scope was
