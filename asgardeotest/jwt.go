@@ -78,8 +78,33 @@ type accessTokenClaims struct {
 // "JWT". The opaque value becomes the JWT's "jti". The token store keys
 // tokens by their string, so introspection and revocation treat both kinds
 // alike. Caller holds st.mu for writing and calls it before storing t;
-// signing under the lock costs about a millisecond.
+// signing under the lock costs about a millisecond, so the hot grants use
+// [Server.signOutsideLock] instead.
 func (s *Server) useJWTAccessToken(t *token) {
+	t.access = s.accessTokenJWT(t)
+	t.jwt = true
+}
+
+// signOutsideLock turns t, minted opaque by mintUnsigned and already in the
+// store, into a JWT access token: it signs without st.mu, so that requests
+// sign on every core at once, then re-keys t under the lock. Until then
+// the opaque value, which nobody has seen, is t's key. The caller must not
+// hold st.mu.
+func (s *Server) signOutsideLock(t *token) {
+	signed := s.accessTokenJWT(t) // t's claims do not change after minting
+	st := s.store
+	st.mu.Lock()
+	if st.tokens[t.access] == t {
+		delete(st.tokens, t.access)
+		st.tokens[signed] = t
+	}
+	t.access, t.jwt = signed, true
+	st.mu.Unlock()
+}
+
+// accessTokenJWT signs the claims of t as a JWT access token whose "jti" is
+// t's opaque value.
+func (s *Server) accessTokenJWT(t *token) string {
 	c := accessTokenClaims{
 		Claims: jwt.Claims{
 			Issuer:    s.issuer(t.orgID),
@@ -96,8 +121,7 @@ func (s *Server) useJWTAccessToken(t *token) {
 		Aut:             t.aut,
 		OrgID:           t.orgID,
 	}
-	t.access = s.sign(typAccessToken, c)
-	t.jwt = true
+	return s.sign(typAccessToken, c)
 }
 
 // tokenSubject is the "sub" of a JWT access token: the user ID, or the

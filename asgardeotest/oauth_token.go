@@ -230,8 +230,11 @@ func (s *Server) grantClientCredentials(w http.ResponseWriter, tr *tokenRequest)
 	st := s.store
 	st.mu.Lock()
 	scopes := st.grantedScopes(tr.app, nil, strings.Fields(tr.form.Get("scope")))
-	t := st.mint(s, tr.app, tr.org.id, nil, "client_credentials", scopes, false)
+	t, sign := st.mintUnsigned(s, tr.app, tr.org.id, nil, "client_credentials", scopes, false)
 	st.mu.Unlock()
+	if sign {
+		s.signOutsideLock(t)
+	}
 	s.writeToken(w, t)
 }
 
@@ -278,8 +281,11 @@ func (s *Server) grantOrganizationSwitch(w http.ResponseWriter, tr *tokenRequest
 	}
 	scopes := st.grantedScopes(fragment, u, requested)
 	withRefresh := u != nil && tr.client.oidc.hasGrant("refresh_token")
-	t := st.mint(s, fragment, orgID, u, "organization_switch", scopes, withRefresh)
+	t, sign := st.mintUnsigned(s, fragment, orgID, u, "organization_switch", scopes, withRefresh)
 	st.mu.Unlock()
+	if sign {
+		s.signOutsideLock(t)
+	}
 	s.writeToken(w, t)
 }
 
@@ -296,9 +302,23 @@ func without(list []string, drop string) []string {
 // mint issues a token pair for a (as it lives in orgID). u is nil for
 // application tokens. Caller holds s.mu for writing.
 func (st *store) mint(s *Server, a *app, orgID string, u *user, grant string, scopes []string, withRefresh bool) *token {
+	t, sign := st.mintUnsigned(s, a, orgID, u, grant, scopes, withRefresh)
+	if sign {
+		delete(st.tokens, t.access)
+		s.useJWTAccessToken(t)
+		st.tokens[t.access] = t
+	}
+	return t
+}
+
+// mintUnsigned is mint with an opaque access token in any case; sign
+// reports that the application's access tokens are JWTs, which the caller
+// makes with s.signOutsideLock once it has released s.mu. Caller holds
+// s.mu for writing.
+func (st *store) mintUnsigned(s *Server, a *app, orgID string, u *user, grant string, scopes []string, withRefresh bool) (t *token, sign bool) {
 	now := s.clock.Now()
 	cfg := a.credentialsApp().oidc
-	t := &token{
+	t = &token{
 		access: newUUID(), clientID: cfg.clientID, appID: a.id, orgID: orgID,
 		scopes: scopes, aut: "APPLICATION", grant: grant, issuedAt: now,
 		expiresAt: now.Add(time.Duration(cfg.appExpiry) * time.Second),
@@ -313,9 +333,6 @@ func (st *store) mint(s *Server, a *app, orgID string, u *user, grant string, sc
 		t.refreshExpires = now.Add(time.Duration(cfg.refreshExpiry) * time.Second)
 		st.refresh[t.refresh] = t
 	}
-	if cfg.accessTokenType == "JWT" {
-		s.useJWTAccessToken(t)
-	}
 	st.tokens[t.access] = t
-	return t
+	return t, cfg.accessTokenType == "JWT"
 }
