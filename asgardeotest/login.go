@@ -294,6 +294,7 @@ func (s *Server) issueCode(w http.ResponseWriter, r *http.Request, o *org, clien
 		c.redirectURI = p.redirect
 	}
 	st.codes[c.code] = c
+	st.trackCode(c)
 	st.mu.Unlock()
 	v := url.Values{"code": {c.code}, "session_state": {randomString(32) + "." + randomString(16)}}
 	if p.state != "" {

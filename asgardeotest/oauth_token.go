@@ -334,5 +334,6 @@ func (st *store) mintUnsigned(s *Server, a *app, orgID string, u *user, grant st
 		st.refresh[t.refresh] = t
 	}
 	st.tokens[t.access] = t
+	st.trackToken(t)
 	return t, cfg.accessTokenType == "JWT"
 }

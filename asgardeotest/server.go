@@ -125,6 +125,8 @@ type Server struct {
 	closeMu    sync.Mutex
 	closed     bool
 	done       chan struct{}
+	sweepStop  chan struct{} // closed by Close to end the sweeper (sweep.go)
+	sweepDone  chan struct{}
 }
 
 // NewServer starts a fake on a loopback port and closes it when t ends.
@@ -191,6 +193,7 @@ func Start(opts ...Option) (*Server, error) {
 		ReadHeaderTimeout: 10 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
+	s.startSweeper()
 	go func() {
 		defer close(s.done)
 		_ = s.httpSrv.Serve(ln)
@@ -214,6 +217,7 @@ func (s *Server) Close() {
 		_ = s.httpSrv.Close()
 	}
 	<-s.done
+	s.stopSweeper()
 }
 
 // RootOrganization returns the root organization's name.

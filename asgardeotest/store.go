@@ -30,6 +30,7 @@ type store struct {
 	tokens  map[string]*token // by access token
 	refresh map[string]*token // by refresh token
 	codes   map[string]*authCode
+	sweepQ  sweepQueues // tokens and codes in creation order, for the sweeper (sweep.go)
 
 	seq int64 // monotonic counter for cursors and ordering
 }
