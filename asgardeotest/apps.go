@@ -420,7 +420,7 @@ func (s *Server) handleCreateApp(w http.ResponseWriter, r *http.Request) {
 	if a.oidc != nil {
 		st.clients[a.oidc.clientID] = a
 	}
-	c.org.appOrder = append(c.org.appOrder, a)
+	c.org.addApp(a)
 	w.Header().Set("Location", s.URL+"/t/"+st.rootName+appsBase+"/"+a.id)
 	w.WriteHeader(http.StatusCreated)
 }
@@ -458,11 +458,9 @@ func (s *Server) checkAppName(o *org, self *app, name string) *appError {
 	if !appNameRE.MatchString(name) {
 		return errInvalidApp(msg, "The Application name "+name+" is not valid! It is not adhering to the regex "+appNameRE.String()+".")
 	}
-	for _, x := range o.appOrder {
-		if x != self && strings.EqualFold(x.name, name) {
-			return &appError{http.StatusConflict, "APP-60007", "Application already exists.",
-				"An application with name: '" + name + "' already exists in tenantDomain: " + s.store.rootName}
-		}
+	if o.hasAppName(name, self) {
+		return &appError{http.StatusConflict, "APP-60007", "Application already exists.",
+			"An application with name: '" + name + "' already exists in tenantDomain: " + s.store.rootName}
 	}
 	return nil
 }
@@ -1050,7 +1048,7 @@ func (s *Server) handlePatchApp(w http.ResponseWriter, r *http.Request) {
 	}
 	apply()
 	if body.Name != nil {
-		a.name = *body.Name
+		c.org.renameApp(a, *body.Name)
 	}
 	for _, f := range []struct {
 		in  *string
@@ -1091,7 +1089,7 @@ func (s *Server) handleDeleteApp(w http.ResponseWriter, r *http.Request) {
 		delete(st.clients, a.oidc.clientID)
 	}
 	delete(st.apps, a.id)
-	c.org.appOrder = removeApp(c.org.appOrder, a)
+	c.org.removeApp(a)
 	// The application's own roles go with it.
 	kept := c.org.roleOrder[:0]
 	for _, role := range c.org.roleOrder {
@@ -1103,15 +1101,6 @@ func (s *Server) handleDeleteApp(w http.ResponseWriter, r *http.Request) {
 	}
 	c.org.roleOrder = kept
 	w.WriteHeader(http.StatusNoContent)
-}
-
-func removeApp(list []*app, a *app) []*app {
-	for i, x := range list {
-		if x == a {
-			return append(list[:i:i], list[i+1:]...)
-		}
-	}
-	return list
 }
 
 // revokeClientGrants revokes every token and authorization code of a

@@ -357,10 +357,8 @@ func (s *Server) AddApplication(spec AppSpec) (Application, error) {
 	if err != nil {
 		return Application{}, err
 	}
-	for _, a := range o.appOrder {
-		if strings.EqualFold(a.name, spec.Name) {
-			return Application{}, fmt.Errorf("asgardeotest: application %q already exists in %s", spec.Name, o.id)
-		}
+	if o.hasAppName(spec.Name, nil) {
+		return Application{}, fmt.Errorf("asgardeotest: application %q already exists in %s", spec.Name, o.id)
 	}
 	if spec.ClientID == "" {
 		spec.ClientID = newClientID()
@@ -405,7 +403,7 @@ func (s *Server) AddApplication(spec AppSpec) (Application, error) {
 	}
 	st.apps[a.id] = a
 	st.clients[a.oidc.clientID] = a
-	o.appOrder = append(o.appOrder, a)
+	o.addApp(a)
 	for _, orgID := range spec.SharedWith {
 		if !o.root {
 			return Application{}, errors.New("asgardeotest: only root applications can be shared")
@@ -494,7 +492,7 @@ func (st *store) share(a *app, orgID string) *app {
 	}
 	a.shared[orgID] = f
 	st.apps[f.id] = f
-	o.appOrder = append(o.appOrder, f)
+	o.addApp(f)
 	root := st.orgs[a.orgID]
 	for _, r := range root.roleOrder {
 		if r.audienceType == "application" && r.audienceValue == a.id {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // store is the fake's whole state. Every handler takes mu: RLock to read,
@@ -67,7 +69,8 @@ type org struct {
 	groups      map[string]*group
 	roles       map[string]*role
 	roleOrder   []*role
-	appOrder    []*app // creation order, fragments included
+	appOrder    []*app         // creation order, fragments included
+	appNames    map[string]int // fold key (see foldKey) of appOrder's names → how many
 }
 
 func newOrg(id, name string) *org {
@@ -77,7 +80,84 @@ func newOrg(id, name string) *org {
 		usersByName: map[string]*user{},
 		groups:      map[string]*group{},
 		roles:       map[string]*role{},
+		appNames:    map[string]int{},
 	}
+}
+
+// addApp appends a to the organization's applications. Caller holds st.mu
+// for writing.
+func (o *org) addApp(a *app) {
+	o.appOrder = append(o.appOrder, a)
+	o.appNames[foldKey(a.name)]++
+}
+
+// removeApp removes a from the organization's applications. Caller holds
+// st.mu for writing.
+func (o *org) removeApp(a *app) {
+	for i, x := range o.appOrder {
+		if x == a {
+			o.appOrder = append(o.appOrder[:i:i], o.appOrder[i+1:]...)
+			o.dropName(a.name)
+			return
+		}
+	}
+}
+
+// renameApp renames a, one of the organization's applications. Caller
+// holds st.mu for writing.
+func (o *org) renameApp(a *app, name string) {
+	o.dropName(a.name)
+	a.name = name
+	o.appNames[foldKey(name)]++
+}
+
+func (o *org) dropName(name string) {
+	k := foldKey(name)
+	if o.appNames[k] <= 1 {
+		delete(o.appNames, k)
+		return
+	}
+	o.appNames[k]--
+}
+
+// hasAppName reports whether an application of the organization other
+// than self (nil for none) is named name, ignoring case as
+// strings.EqualFold does, in constant time rather than a scan.
+func (o *org) hasAppName(name string, self *app) bool {
+	k := foldKey(name)
+	n := o.appNames[k]
+	if self != nil && foldKey(self.name) == k {
+		n--
+	}
+	return n > 0
+}
+
+// foldKey maps s to a key equal for two strings exactly when
+// strings.EqualFold holds for them: each rune becomes the smallest rune of
+// its Unicode simple-folding orbit.
+func foldKey(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		// An ASCII letter's orbit starts with its upper case ('K' < 'k' <
+		// the Kelvin sign).
+		return strings.ToUpper(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		m := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			m = min(m, f)
+		}
+		b.WriteRune(m)
+	}
+	return b.String()
 }
 
 type user struct {
