@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -309,16 +310,28 @@ func deref(s *string) string {
 	return *s
 }
 
-// snippet keeps the start of an unparseable body, valid UTF-8, for an error message.
+// snippet keeps the start of an unparseable body, valid UTF-8, for an error
+// message, with the values of secret-looking members masked.
 func snippet(b []byte) string {
 	if len(b) > maxSnippet {
 		b = b[:maxSnippet]
 		for len(b) > 0 && !utf8.Valid(b) {
 			b = b[:len(b)-1]
 		}
-		return strings.ToValidUTF8(string(b), "?") + "…"
+		return maskSecrets(strings.ToValidUTF8(string(b), "?")) + "…"
 	}
-	return strings.ToValidUTF8(string(b), "?")
+	return maskSecrets(strings.ToValidUTF8(string(b), "?"))
+}
+
+// secretMember matches a JSON member or form field whose name says it holds
+// a secret (client_secret, clientSecret, password, access_token, token,
+// code_verifier, assertion...), with its value, which may be cut short.
+var secretMember = regexp.MustCompile(`(?i)("[a-z_]*(?:secret|password|token|verifier|assertion)[a-z_]*"\s*:\s*")(?:[^"\\]|\\.)*("?)` +
+	`|(\b[a-z_]*(?:secret|password|token|verifier|assertion)[a-z_]*=)[^&\s"]*`)
+
+// maskSecrets masks the values secretMember finds.
+func maskSecrets(s string) string {
+	return secretMember.ReplaceAllString(s, "${1}${3}REDACTED${2}")
 }
 
 // MalformedError reports a 2xx response whose body could not be decoded.
