@@ -94,6 +94,8 @@ func New(rootOrg string, opts ...Option) (*Client, error) {
 	hc := o.httpClient
 	if hc == nil {
 		hc = transport.DefaultHTTPClient()
+	} else {
+		hc.Transport = transport.RequireTLS12(hc.Transport)
 	}
 	hc.CheckRedirect = transport.NoRedirect
 	logger := o.logger

@@ -87,7 +87,9 @@ func WithInsecurePlainHTTP() Option {
 }
 
 // WithHTTPClient sets the HTTP client whose transport carries every request.
-// The client is copied; redirects are never followed.
+// The client is copied; redirects are never followed. TLS 1.2 is the least
+// version used: an *http.Transport (or a nil Transport, which stands for
+// http.DefaultTransport) that allows less is cloned with that minimum.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(o *options) error {
 		if hc == nil {
@@ -220,10 +222,15 @@ func WithClock(now func() time.Time) Option {
 func parseBaseURL(raw string, insecure bool) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("asgardeo: base URL: %w", err)
+		// Not err itself: it quotes the whole URL, userinfo included.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("asgardeo: base URL is not a URL: %w", err)
 	}
 	if u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("asgardeo: base URL %q: want scheme://host[/path] without user, query or fragment", raw)
+		return nil, fmt.Errorf("asgardeo: base URL %q: want scheme://host[/path] without user, query or fragment", u.Redacted())
 	}
 	switch u.Scheme {
 	case "https":

@@ -257,6 +257,26 @@ func DefaultHTTPClient() *http.Client {
 	return &http.Client{Transport: t, CheckRedirect: NoRedirect}
 }
 
+// RequireTLS12 returns rt with TLS 1.2 as its minimum version. A nil rt
+// stands for http.DefaultTransport. An *http.Transport whose minimum is
+// unset or lower is cloned, never changed in place; any other RoundTripper
+// is returned as it is, its TLS being its own business.
+func RequireTLS12(rt http.RoundTripper) http.RoundTripper {
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	t, ok := rt.(*http.Transport)
+	if !ok || t.TLSClientConfig != nil && t.TLSClientConfig.MinVersion >= tls.VersionTLS12 {
+		return rt
+	}
+	t = t.Clone()
+	if t.TLSClientConfig == nil {
+		t.TLSClientConfig = &tls.Config{}
+	}
+	t.TLSClientConfig.MinVersion = tls.VersionTLS12
+	return t
+}
+
 // secretParams are query and form keys whose values are never shown.
 var secretParams = map[string]bool{
 	"client_secret": true, "password": true, "code": true, "code_verifier": true,
