@@ -154,3 +154,27 @@ func FuzzEscapeSegment(f *testing.F) {
 		}
 	})
 }
+
+// TestSnippetMasksSecrets: the start of an undecodable body kept in an
+// error never holds the value of a secret-looking member, even cut short.
+func TestSnippetMasksSecrets(t *testing.T) {
+	for _, tc := range []struct{ body, secret, kept string }{
+		{`{"access_token":"tok-123456","token_type":"Bearer"`, "tok-123456", `"access_token":"REDACTED"`},
+		{`{"clientSecret":"sec-123456"}`, "sec-123456", `"clientSecret":"REDACTED"`},
+		{`{"client_secret" : "sec-\"quoted\"-123456", "name":"app"}`, "quoted", `"name":"app"`},
+		{`{"refresh_token":"cut-short-123456`, "cut-short-123456", `"refresh_token":"REDACTED`},
+		{`access_token=form-123456&token_type=Bearer&scope=a`, "form-123456", `scope=a`},
+		{`{"active":"yes","token":"intro-123456"}`, "intro-123456", `"active":"yes"`},
+		{`{"password":"pw-123456","code":"APP-60001"}`, "pw-123456", `"code":"APP-60001"`},
+		{`{"id_token":"` + strings.Repeat("x", 300) + `"}`, strings.Repeat("x", 20), `"id_token":"REDACTED`},
+	} {
+		got := snippet([]byte(tc.body))
+		if strings.Contains(got, tc.secret) || !strings.Contains(got, tc.kept) {
+			t.Errorf("snippet(%.40q) = %q", tc.body, got)
+		}
+	}
+	_, err := New("bestcarmart", WithBaseURL("https://user:pa%zzss@api.asgardeo.io"))
+	if err == nil || strings.Contains(err.Error(), "pa%zzss") {
+		t.Errorf("New with a bad base URL: %v", err)
+	}
+}
