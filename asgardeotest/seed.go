@@ -171,6 +171,9 @@ func (st *store) addAPI(identifier, name, description, typ string, requiresAuth 
 	}
 	st.apis[r.id] = r
 	st.apiOrder = append(st.apiOrder, r)
+	if st.apiByIdentifier[identifier] == nil { // the first one wins, as a scan would find it
+		st.apiByIdentifier[identifier] = r
+	}
 	return r
 }
 
@@ -316,10 +319,8 @@ func (s *Server) AddAPIResource(spec APIResourceSpec) (APIResource, error) {
 	st := s.store
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	for _, r := range st.apiOrder {
-		if r.identifier == spec.Identifier {
-			return APIResource{}, fmt.Errorf("asgardeotest: API resource %q already exists", spec.Identifier)
-		}
+	if st.apiByIdentifier[spec.Identifier] != nil {
+		return APIResource{}, fmt.Errorf("asgardeotest: API resource %q already exists", spec.Identifier)
 	}
 	for _, sc := range spec.Scopes {
 		if st.scopes[sc] != nil {
@@ -432,13 +433,7 @@ func seconds(d time.Duration, def int64) int64 {
 
 // authorizeByIdentifier authorizes a to the API named by z.Identifier. Caller holds s.mu.
 func (st *store) authorizeByIdentifier(a *app, z AuthorizedAPISpec) error {
-	var api *apiResource
-	for _, r := range st.apiOrder {
-		if r.identifier == z.Identifier {
-			api = r
-			break
-		}
-	}
+	api := st.apiByIdentifier[z.Identifier]
 	if api == nil {
 		return fmt.Errorf("asgardeotest: no API resource %q", z.Identifier)
 	}

@@ -25,9 +25,10 @@ type store struct {
 	apps    map[string]*app // by ID, every organization
 	clients map[string]*app // by client ID; fragments are not here
 
-	apis     map[string]*apiResource // by ID
-	apiOrder []*apiResource          // ascending cursor
-	scopes   map[string]*apiScope    // by scope name, across APIs
+	apis            map[string]*apiResource // by ID
+	apiOrder        []*apiResource          // ascending cursor
+	apiByIdentifier map[string]*apiResource
+	scopes          map[string]*apiScope // by scope name, across APIs
 
 	tokens  map[string]*token // by access token
 	refresh map[string]*token // by refresh token
@@ -39,15 +40,16 @@ type store struct {
 
 func newStore(rootName string) *store {
 	s := &store{
-		rootName: rootName,
-		orgs:     map[string]*org{},
-		apps:     map[string]*app{},
-		clients:  map[string]*app{},
-		apis:     map[string]*apiResource{},
-		scopes:   map[string]*apiScope{},
-		tokens:   map[string]*token{},
-		refresh:  map[string]*token{},
-		codes:    map[string]*authCode{},
+		rootName:        rootName,
+		orgs:            map[string]*org{},
+		apps:            map[string]*app{},
+		clients:         map[string]*app{},
+		apis:            map[string]*apiResource{},
+		apiByIdentifier: map[string]*apiResource{},
+		scopes:          map[string]*apiScope{},
+		tokens:          map[string]*token{},
+		refresh:         map[string]*token{},
+		codes:           map[string]*authCode{},
 	}
 	root := newOrg(newUUID(), rootName)
 	root.root = true
