@@ -43,7 +43,9 @@ func newSecWorld(t *testing.T) *secWorld {
 	return &secWorld{srv: srv, orgID: o.ID, hc: hc}
 }
 
-func (w *secWorld) oauth(p string) string { return w.srv.TenantURL() + "/o/" + w.orgID + "/oauth2/" + p }
+func (w *secWorld) oauth(p string) string {
+	return w.srv.TenantURL() + "/o/" + w.orgID + "/oauth2/" + p
+}
 
 // post sends a form with the application's Basic credentials and decodes
 // the JSON answer.
