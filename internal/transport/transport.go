@@ -266,10 +266,15 @@ func RequireTLS12(rt http.RoundTripper) http.RoundTripper {
 		rt = http.DefaultTransport
 	}
 	t, ok := rt.(*http.Transport)
-	if !ok || t.TLSClientConfig != nil && t.TLSClientConfig.MinVersion >= tls.VersionTLS12 {
+	if !ok {
 		return rt
 	}
+	// Look at a clone: reading t's fields would race with another clone of
+	// t, which sets up t's HTTP/2 defaults (and its TLS config) once.
 	t = t.Clone()
+	if t.TLSClientConfig != nil && t.TLSClientConfig.MinVersion >= tls.VersionTLS12 {
+		return rt
+	}
 	if t.TLSClientConfig == nil {
 		t.TLSClientConfig = &tls.Config{}
 	}
