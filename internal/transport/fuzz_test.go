@@ -2,6 +2,9 @@ package transport
 
 import (
 	"bytes"
+	"crypto/tls"
+	"io"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -103,4 +106,33 @@ func FuzzReadLimited(f *testing.F) {
 			t.Fatalf("ReadLimited(%d bytes, %d) = %d bytes, tooBig %t", len(data), limit, len(got), tooBig)
 		}
 	})
+}
+
+type customRT struct{}
+
+func (customRT) RoundTrip(*http.Request) (*http.Response, error) { return nil, io.EOF }
+
+// TestRequireTLS12 raises a weak or unset minimum on a clone, keeps a strong
+// transport and any other RoundTripper as they are.
+func TestRequireTLS12(t *testing.T) {
+	min := func(rt http.RoundTripper) uint16 { return rt.(*http.Transport).TLSClientConfig.MinVersion }
+	got := RequireTLS12(nil)
+	if got == http.DefaultTransport || min(got) != tls.VersionTLS12 {
+		t.Errorf("nil: %v", got)
+	}
+	weak := &http.Transport{TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS10}}
+	if got := RequireTLS12(weak); got == weak || min(got) != tls.VersionTLS12 || weak.TLSClientConfig.MinVersion != tls.VersionTLS10 {
+		t.Errorf("weak: got %v, original now %x", got, weak.TLSClientConfig.MinVersion)
+	}
+	unset := &http.Transport{}
+	if got := RequireTLS12(unset); got == unset || min(got) != tls.VersionTLS12 || unset.TLSClientConfig != nil && unset.TLSClientConfig.MinVersion != 0 {
+		t.Errorf("unset: %v", got)
+	}
+	strong := &http.Transport{TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS13}}
+	if got := RequireTLS12(strong); got != strong {
+		t.Errorf("strong transport replaced")
+	}
+	if got := RequireTLS12(customRT{}); got != (customRT{}) {
+		t.Errorf("custom RoundTripper replaced")
+	}
 }
