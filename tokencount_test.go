@@ -31,7 +31,10 @@ type countWorld struct {
 
 func newCountWorld(t *testing.T) *countWorld {
 	t.Helper()
-	srv := asgardeotest.NewServer(t)
+	// A frozen clock: expiry follows Advance alone, however slow the machine.
+	clock := asgardeotest.NewClock(time.Now())
+	clock.Set(clock.Now())
+	srv := asgardeotest.NewServer(t, asgardeotest.WithClock(clock))
 	o, err := srv.AddOrganizationWithID(tokOrgID, "Counted")
 	require.NoError(t, err)
 	app, err := srv.AddApplication(asgardeotest.AppSpec{Organization: o.ID, Name: "counted", GrantTypes: []string{"client_credentials"}})

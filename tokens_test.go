@@ -42,7 +42,10 @@ type tokenWorld struct {
 
 func newTokenWorld(t *testing.T, opts ...asgardeo.Option) *tokenWorld {
 	t.Helper()
-	srv := asgardeotest.NewServer(t)
+	// A frozen clock: expiry follows Advance alone, however slow the machine.
+	clock := asgardeotest.NewClock(time.Now())
+	clock.Set(clock.Now())
+	srv := asgardeotest.NewServer(t, asgardeotest.WithClock(clock))
 	_, err := srv.AddOrganizationWithID(tokOrgID, "Best Car Mart East")
 	require.NoError(t, err)
 	_, err = srv.AddAPIResource(asgardeotest.APIResourceSpec{Identifier: storesID, Name: "Stores", Scopes: []string{"read_stores", "write_stores"}})
