@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 )
 
@@ -44,17 +43,9 @@ const (
 // invariant of the fake and panics, which net/http turns into a dropped
 // connection for the one request.
 func (s *Server) sign(typ string, claims any) string {
-	k := s.oidc.keys.current()
-	priv, err := k.private()
+	signer, err := s.oidc.keys.current().signer(typ)
 	if err != nil {
 		panic("asgardeotest: signing key: " + err.Error())
-	}
-	signer, err := jose.NewSigner(
-		jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: priv, KeyID: k.kid, Algorithm: string(jose.RS256), Use: "sig"}},
-		(&jose.SignerOptions{}).WithType(jose.ContentType(typ)),
-	)
-	if err != nil {
-		panic("asgardeotest: signer: " + err.Error())
 	}
 	raw, err := jwt.Signed(signer).Claims(claims).Serialize()
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/go-jose/go-jose/v4"
 )
 
 // DefaultKeyGracePeriod is how long a signing key replaced by
@@ -61,7 +63,30 @@ type signingKey struct {
 	priv *rsa.PrivateKey
 	err  error
 
+	signers sync.Map // JWT "typ" header → jose.Signer, built once per key and type
+
 	retireAt time.Time // zero while published without end; guarded by keySet.mu
+}
+
+// signer returns the key's RS256 signer for tokens of type typ. Signers are
+// safe for concurrent use, so one per key and type serves every request.
+func (k *signingKey) signer(typ string) (jose.Signer, error) {
+	if v, ok := k.signers.Load(typ); ok {
+		return v.(jose.Signer), nil
+	}
+	priv, err := k.private()
+	if err != nil {
+		return nil, err
+	}
+	sg, err := jose.NewSigner(
+		jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: priv, KeyID: k.kid, Algorithm: string(jose.RS256), Use: "sig"}},
+		(&jose.SignerOptions{}).WithType(jose.ContentType(typ)),
+	)
+	if err != nil {
+		return nil, err
+	}
+	v, _ := k.signers.LoadOrStore(typ, sg)
+	return v.(jose.Signer), nil
 }
 
 func (k *signingKey) private() (*rsa.PrivateKey, error) {
