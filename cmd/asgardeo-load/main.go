@@ -180,12 +180,11 @@ func runScenario(ctx context.Context, cfg *config, sc string, out io.Writer) err
 
 // target is a fake to load: its URL and a root application's credentials.
 type target struct {
-	base, root         string
-	clientID, secret   string
-	jwtID, jwtSecret   string
-	close              func()
-	startedInProcess   bool
-	introspectionToken string
+	base, root       string
+	clientID, secret string
+	jwtID, jwtSecret string
+	close            func()
+	startedInProcess bool
 }
 
 func startTarget(cfg *config) (*target, error) {
