@@ -649,7 +649,7 @@ func (s *Server) handleDeleteApp(w http.ResponseWriter, r *http.Request) {
 // client. Caller holds s.store.mu for writing.
 func (st *store) revokeClientGrants(clientID string) {
 	for _, t := range st.tokens {
-		if t.clientID == clientID {
+		if t.clientID() == clientID {
 			t.revoked = true
 		}
 	}

@@ -12,7 +12,7 @@ type caller struct {
 }
 
 // has reports whether the caller's token carries scope.
-func (c *caller) has(scope string) bool { return containsString(c.tok.scopes, scope) }
+func (c *caller) has(scope string) bool { return containsString(c.tok.scopes(), scope) }
 
 // authenticate plays the gateway in front of the organization management
 // APIs (spec §1.3, §7.3): the bearer token must be active and bound to an
@@ -32,8 +32,8 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, anyOf ...s
 	var o *org
 	active := false
 	if tok != nil {
-		o = s.store.orgs[tok.orgID]
-		active = tok.active(now)
+		o = s.store.orgs[tok.orgID()]
+		active = tok.active(s.store.stamp(now))
 	}
 	s.store.mu.RUnlock()
 	if !active || o == nil {

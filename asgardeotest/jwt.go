@@ -96,21 +96,23 @@ func (s *Server) signOutsideLock(t *token) {
 // accessTokenJWT signs the claims of t as a JWT access token whose "jti" is
 // t's opaque value.
 func (s *Server) accessTokenJWT(t *token) string {
+	st, src := s.store, t.src
+	issued := st.at(t.issuedAt())
 	c := accessTokenClaims{
 		Claims: jwt.Claims{
-			Issuer:    s.issuer(t.orgID),
+			Issuer:    s.issuer(src.orgID),
 			Subject:   tokenSubject(t),
-			Audience:  jwt.Audience{t.clientID},
-			Expiry:    jwt.NewNumericDate(t.expiresAt),
-			NotBefore: jwt.NewNumericDate(t.issuedAt),
-			IssuedAt:  jwt.NewNumericDate(t.issuedAt),
+			Audience:  jwt.Audience{src.clientID},
+			Expiry:    jwt.NewNumericDate(st.at(t.expiresAt)),
+			NotBefore: jwt.NewNumericDate(issued),
+			IssuedAt:  jwt.NewNumericDate(issued),
 			ID:        t.access,
 		},
-		AuthorizedParty: t.clientID,
-		ClientID:        t.clientID,
-		Scope:           strings.Join(t.scopes, " "),
-		Aut:             t.aut,
-		OrgID:           t.orgID,
+		AuthorizedParty: src.clientID,
+		ClientID:        src.clientID,
+		Scope:           src.scope,
+		Aut:             src.aut,
+		OrgID:           src.orgID,
 	}
 	return s.sign(typAccessToken, c)
 }
@@ -118,10 +120,10 @@ func (s *Server) accessTokenJWT(t *token) string {
 // tokenSubject is the "sub" of a JWT access token: the user ID, or the
 // client ID for an application token.
 func tokenSubject(t *token) string {
-	if t.userID != "" {
-		return t.userID
+	if id := t.userID(); id != "" {
+		return id
 	}
-	return t.clientID
+	return t.clientID()
 }
 
 // jwtIdentity returns the subject, issuer and JWT ID of a JWT access token,
@@ -135,7 +137,7 @@ func (s *Server) jwtIdentity(t *token) (sub, iss, jti string) {
 			_ = json.Unmarshal(payload, &claims) // the fake's own JWT: well-formed
 		}
 	}
-	return tokenSubject(t), s.issuer(t.orgID), claims.ID
+	return tokenSubject(t), s.issuer(t.orgID()), claims.ID
 }
 
 // attachIDToken gives t an ID token when "openid" was granted in a user
@@ -146,31 +148,32 @@ func (s *Server) jwtIdentity(t *token) (sub, iss, jti string) {
 // from the user's claims. Caller holds st.mu and calls it after the access
 // token is final.
 func (s *Server) attachIDToken(t *token, nonce string) {
-	if t.userID == "" || !containsString(t.scopes, "openid") {
+	if t.userID() == "" || !containsString(t.scopes(), "openid") {
 		return
 	}
-	st := s.store
+	st, src := s.store, t.src
 	expiry := int64(3600)
-	if a := st.clients[t.clientID]; a != nil && a.oidc != nil && a.oidc.idTokenExpiry > 0 {
+	if a := st.clients[src.clientID]; a != nil && a.oidc != nil && a.oidc.idTokenExpiry > 0 {
 		expiry = a.oidc.idTokenExpiry
 	}
 	claims := map[string]any{}
-	if u := st.userByID(t.orgID, t.userID); u != nil {
-		claims = releasedClaims(u, t.scopes)
+	if u := st.userByID(src.orgID, t.user.userID); u != nil {
+		claims = releasedClaims(u, src.scopes)
 	}
-	claims["iss"] = s.issuer(t.orgID)
-	claims["sub"] = t.userID
-	claims["aud"] = t.clientID
-	claims["azp"] = t.clientID
-	claims["iat"] = t.issuedAt.Unix()
-	claims["exp"] = t.issuedAt.Add(time.Duration(expiry) * time.Second).Unix()
-	claims["auth_time"] = t.issuedAt.Unix()
+	issued := st.at(t.issuedAt())
+	claims["iss"] = s.issuer(src.orgID)
+	claims["sub"] = t.user.userID
+	claims["aud"] = src.clientID
+	claims["azp"] = src.clientID
+	claims["iat"] = issued.Unix()
+	claims["exp"] = issued.Add(time.Duration(expiry) * time.Second).Unix()
+	claims["auth_time"] = issued.Unix()
 	claims["at_hash"] = accessTokenHash(t.access)
-	claims["org_id"] = t.orgID
+	claims["org_id"] = src.orgID
 	if nonce != "" {
 		claims["nonce"] = nonce
 	}
-	t.idToken = s.sign(typIDToken, claims)
+	t.user.idToken = s.sign(typIDToken, claims)
 }
 
 // accessTokenHash is the OpenID Connect at_hash of an RS256-signed ID token:

@@ -29,7 +29,7 @@ type introspection struct {
 // the string is the pair's refresh token. Caller holds st.mu.
 func (st *store) lookupToken(value, hint string) (t *token, isRefresh bool) {
 	if hint == "refresh_token" {
-		if t := st.refresh[value]; t != nil && t.refresh == value {
+		if t := st.refresh[value]; t != nil && t.refresh() == value {
 			return t, true
 		}
 		return st.tokens[value], false
@@ -37,7 +37,7 @@ func (st *store) lookupToken(value, hint string) (t *token, isRefresh bool) {
 	if t := st.tokens[value]; t != nil {
 		return t, false
 	}
-	if t := st.refresh[value]; t != nil && t.refresh == value {
+	if t := st.refresh[value]; t != nil && t.refresh() == value {
 		return t, true
 	}
 	return nil, false
@@ -76,13 +76,15 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 	if t != nil && !t.revoked {
 		expires := t.expiresAt
 		if isRefresh {
-			expires = t.refreshExpires
+			expires = t.user.refreshExpires
 		}
-		if now.Before(expires) {
+		if st.stamp(now) < expires {
+			src := t.src
+			iat := st.at(t.issuedAt()).Unix()
 			out = introspection{
-				Active: true, TokenType: "Bearer", ClientID: t.clientID, Audience: t.clientID,
-				AUT: t.aut, OrgID: t.orgID, Scope: strings.Join(t.scopes, " "),
-				IssuedAt: t.issuedAt.Unix(), NotBefore: t.issuedAt.Unix(), Expires: expires.Unix(),
+				Active: true, TokenType: "Bearer", ClientID: src.clientID, Audience: src.clientID,
+				AUT: src.aut, OrgID: src.orgID, Scope: src.scope,
+				IssuedAt: iat, NotBefore: iat, Expires: st.at(expires).Unix(),
 			}
 			if t.jwt {
 				out.TokenType = "JWT"
@@ -91,8 +93,8 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 			if isRefresh {
 				out.TokenType = "Refresh"
 			}
-			if t.username != "" {
-				out.Username = t.username + "@" + t.orgID
+			if t.user != nil && t.user.username != "" {
+				out.Username = t.user.username + "@" + src.orgID
 			}
 		}
 	}
@@ -139,7 +141,7 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	st := s.store
 	st.mu.Lock()
 	t, _ := st.lookupToken(value, form.Get("token_type_hint"))
-	if t != nil && t.clientID != client.oidc.clientID {
+	if t != nil && t.clientID() != client.oidc.clientID {
 		st.mu.Unlock()
 		writeOAuth(w, http.StatusUnauthorized, "unauthorized_client", "Client Authentication failed.")
 		return

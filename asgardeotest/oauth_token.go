@@ -215,14 +215,18 @@ func validScopeParam(scope string) bool {
 
 // writeToken answers a token request with t.
 func (s *Server) writeToken(w http.ResponseWriter, t *token) {
+	idToken := ""
+	if t.user != nil {
+		idToken = t.user.idToken
+	}
 	noStore(w.Header())
 	writeJSON(w, http.StatusOK, tokenResponse{
 		AccessToken:  t.access,
-		RefreshToken: t.refresh,
-		Scope:        strings.Join(t.scopes, " "),
-		IDToken:      t.idToken,
+		RefreshToken: t.refresh(),
+		Scope:        t.src.scope,
+		IDToken:      idToken,
 		TokenType:    "Bearer",
-		ExpiresIn:    int64(t.expiresAt.Sub(t.issuedAt) / time.Second),
+		ExpiresIn:    t.src.lifetime,
 	})
 }
 
@@ -250,7 +254,7 @@ func (s *Server) grantOrganizationSwitch(w http.ResponseWriter, tr *tokenRequest
 	now := s.clock.Now()
 	st.mu.Lock()
 	presented := st.tokens[tr.form.Get("token")]
-	if presented == nil || !presented.active(now) || presented.orgID != st.rootOrgID {
+	if presented == nil || !presented.active(st.stamp(now)) || presented.orgID() != st.rootOrgID {
 		st.mu.Unlock()
 		writeOAuth(w, http.StatusBadRequest, "invalid_grant", "Invalid token received.")
 		return
@@ -274,8 +278,8 @@ func (s *Server) grantOrganizationSwitch(w http.ResponseWriter, tr *tokenRequest
 	}
 	requested := strings.Fields(tr.form.Get("scope"))
 	var u *user
-	if presented.userID != "" {
-		u = &user{id: presented.userID, username: presented.username, orgID: presented.orgID}
+	if presented.userID() != "" {
+		u = &user{id: presented.user.userID, username: presented.user.username, orgID: presented.orgID()}
 	} else {
 		requested = without(requested, "openid")
 	}
@@ -318,20 +322,26 @@ func (st *store) mint(s *Server, a *app, orgID string, u *user, grant string, sc
 func (st *store) mintUnsigned(s *Server, a *app, orgID string, u *user, grant string, scopes []string, withRefresh bool) (t *token, sign bool) {
 	now := s.clock.Now()
 	cfg := a.credentialsApp().oidc
+	lifetime := cfg.appExpiry
+	if u != nil {
+		lifetime = cfg.userExpiry
+	}
 	t = &token{
-		access: newUUID(), clientID: cfg.clientID, appID: a.id, orgID: orgID,
-		scopes: scopes, aut: "APPLICATION", grant: grant, issuedAt: now,
-		expiresAt: now.Add(time.Duration(cfg.appExpiry) * time.Second),
+		access:    newUUID(),
+		src:       st.source(cfg.clientID, a.id, orgID, grant, u != nil, lifetime, scopes),
+		expiresAt: st.stamp(now.Add(time.Duration(lifetime) * time.Second)),
 	}
 	if u != nil {
-		t.userID, t.username, t.aut = u.id, u.username, "APPLICATION_USER"
-		t.expiresAt = now.Add(time.Duration(cfg.userExpiry) * time.Second)
+		t.user = &userGrant{userID: u.id, username: u.username}
 	}
 	if withRefresh {
-		t.refresh = newUUID()
-		t.family = t.refresh
-		t.refreshExpires = now.Add(time.Duration(cfg.refreshExpiry) * time.Second)
-		st.refresh[t.refresh] = t
+		if t.user == nil {
+			t.user = &userGrant{}
+		}
+		t.user.refresh = newUUID()
+		t.user.family = t.user.refresh
+		t.user.refreshExpires = st.stamp(now.Add(time.Duration(cfg.refreshExpiry) * time.Second))
+		st.refresh[t.user.refresh] = t
 	}
 	st.tokens[t.access] = t
 	st.trackToken(t)

@@ -50,51 +50,51 @@ func (s *Server) grantRefreshToken(w http.ResponseWriter, tr *tokenRequest) {
 	st := s.store
 	st.mu.Lock()
 	old := st.refresh[rt]
-	if old == nil || old.refresh != rt || old.clientID != tr.client.oidc.clientID || old.orgID != tr.org.id {
+	if old == nil || old.refresh() != rt || old.clientID() != tr.client.oidc.clientID || old.orgID() != tr.org.id {
 		st.mu.Unlock()
 		writeOAuth(w, http.StatusBadRequest, "invalid_grant", invalid)
 		return
 	}
 	if old.revoked {
-		st.revokeFamily(old.family)
+		st.revokeFamily(old.user.family)
 		st.mu.Unlock()
 		writeOAuth(w, http.StatusBadRequest, "invalid_grant", invalid)
 		return
 	}
-	if !now.Before(old.refreshExpires) {
+	if st.stamp(now) >= old.user.refreshExpires {
 		st.mu.Unlock()
 		writeOAuth(w, http.StatusBadRequest, "invalid_grant", "Refresh token is expired.")
 		return
 	}
-	a := st.apps[old.appID]
+	a := st.apps[old.src.appID]
 	if a == nil {
 		st.mu.Unlock()
 		writeOAuth(w, http.StatusBadRequest, "invalid_grant", invalid)
 		return
 	}
-	scopes := old.scopes
+	scopes := old.scopes()
 	if requested := strings.Fields(tr.form.Get("scope")); len(requested) > 0 {
 		scopes = nil
 		for _, sc := range requested {
-			if containsString(old.scopes, sc) && !containsString(scopes, sc) {
+			if containsString(old.scopes(), sc) && !containsString(scopes, sc) {
 				scopes = append(scopes, sc)
 			}
 		}
 	}
 	var u *user
-	if old.userID != "" {
-		u = &user{id: old.userID, username: old.username, orgID: old.orgID}
+	if old.user.userID != "" {
+		u = &user{id: old.user.userID, username: old.user.username, orgID: old.orgID()}
 	}
 	old.revoked = true
-	t := st.mint(s, a, old.orgID, u, "refresh_token", scopes, true)
+	t := st.mint(s, a, old.orgID(), u, "refresh_token", scopes, true)
 	s.attachIDToken(t, "")
-	t.family, t.code = old.family, old.code
+	t.user.family, t.user.code = old.user.family, old.user.code
 	if !tr.client.oidc.renewRefresh {
-		delete(st.refresh, t.refresh)
-		t.refresh, t.refreshExpires = old.refresh, old.refreshExpires
-		st.refresh[t.refresh] = t
+		delete(st.refresh, t.user.refresh)
+		t.user.refresh, t.user.refreshExpires = old.user.refresh, old.user.refreshExpires
+		st.refresh[t.user.refresh] = t
 	}
-	if c := st.codes[old.code]; c != nil {
+	if c := st.codes[old.user.code]; c != nil {
 		c.issued = append(c.issued, t)
 	}
 	st.mu.Unlock()
@@ -108,7 +108,7 @@ func (st *store) revokeFamily(family string) {
 		return
 	}
 	for _, t := range st.tokens {
-		if t.family == family {
+		if t.user != nil && t.user.family == family {
 			t.revoked = true
 		}
 	}

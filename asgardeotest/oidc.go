@@ -126,9 +126,9 @@ func (s *Server) handleUserInfo(w http.ResponseWriter, r *http.Request) {
 	if strings.EqualFold(scheme, "Bearer") && value != "" {
 		st.mu.RLock()
 		t := st.tokens[value]
-		if t != nil && t.active(now) && t.orgID == o.id && t.userID != "" && containsString(t.scopes, "openid") {
-			if u := st.userByID(t.orgID, t.userID); u != nil {
-				claims = releasedClaims(u, t.scopes)
+		if t != nil && t.active(st.stamp(now)) && t.orgID() == o.id && t.userID() != "" && containsString(t.scopes(), "openid") {
+			if u := st.userByID(t.orgID(), t.userID()); u != nil {
+				claims = releasedClaims(u, t.scopes())
 				claims["sub"] = u.id
 			}
 		}

@@ -156,7 +156,7 @@ func Start(opts ...Option) (*Server, error) {
 	s := &Server{
 		clock:  cfg.clock,
 		logger: cfg.logger,
-		store:  newStore(cfg.root),
+		store:  newStore(cfg.root, cfg.clock.Now()),
 		oidc:   newOIDCState(cfg.keyGrace),
 		done:   make(chan struct{}),
 	}

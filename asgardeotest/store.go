@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -34,13 +35,17 @@ type store struct {
 	refresh map[string]*token // by refresh token
 	codes   map[string]*authCode
 	sweepQ  sweepQueues // tokens and codes in creation order, for the sweeper (sweep.go)
+	sources map[sourceKey]*grantSource
+	epoch   time.Time // token times are kept as nanoseconds since it
 
 	seq int64 // monotonic counter for cursors and ordering
 }
 
-func newStore(rootName string) *store {
+func newStore(rootName string, epoch time.Time) *store {
 	s := &store{
 		rootName:        rootName,
+		epoch:           epoch,
+		sources:         map[sourceKey]*grantSource{},
 		orgs:            map[string]*org{},
 		apps:            map[string]*app{},
 		clients:         map[string]*app{},
@@ -326,29 +331,114 @@ func (r *role) hasMember(s *store, u *user) bool {
 	return false
 }
 
-// token is an issued access token and its refresh token, which live and die
-// as a pair.
+// token is an issued access token and, for user grants, its refresh token,
+// which live and die as a pair. It holds only what differs from one token
+// to the next; what every token of one client and scope set shares is in
+// its grantSource, and the user grants' extra state is in user. A
+// client-credentials token is the struct, its access string and its map
+// entry.
 type token struct {
-	access, refresh string
-	clientID        string
-	appID           string // the application (a fragment when issued in an org for a shared app)
-	orgID           string // the accessing organization; the root org's ID for root tokens
-	userID          string
-	username        string
-	scopes          []string
-	aut             string // "APPLICATION" or "APPLICATION_USER"
-	grant           string
-	issuedAt        time.Time
-	expiresAt       time.Time
-	refreshExpires  time.Time
-	revoked         bool
-	code            string // the authorization code it was issued from
-	jwt             bool
-	family          string // refresh-token family, for rotation reuse detection
-	idToken         string
+	access    string       // the opaque value, or the JWT once signed
+	src       *grantSource // client, application, organization, scopes, grant
+	user      *userGrant   // nil for application tokens
+	expiresAt int64        // nanoseconds since the store's epoch (store.at)
+	revoked   bool
+	jwt       bool
 }
 
-func (t *token) active(now time.Time) bool { return !t.revoked && now.Before(t.expiresAt) }
+// grantSource is what tokens minted for one application in one
+// organization, with one grant, lifetime and scope list, have in common.
+// The store interns them (store.source), so tokens share one. It never
+// changes once made.
+type grantSource struct {
+	clientID string
+	appID    string // the application (a fragment when issued in an org for a shared app)
+	orgID    string // the accessing organization; the root org's ID for root tokens
+	scopes   []string
+	scope    string // scopes joined by spaces, as the token endpoint and introspection answer
+	aut      string // "APPLICATION" or "APPLICATION_USER"
+	grant    string
+	lifetime int64 // seconds from issue to the access token's expiry
+}
+
+// sourceKey identifies an interned grantSource; scope is the joined scope
+// list, so a hit is confirmed against the list itself.
+type sourceKey struct {
+	clientID, appID, orgID, scope, grant string
+	user                                 bool
+	lifetime                             int64
+}
+
+// maxSources bounds the interned grant sources; past it the table starts
+// over (tokens keep the sources they hold).
+const maxSources = 4096
+
+// userGrant is the part of a token only user grants have.
+type userGrant struct {
+	userID, username string
+	refresh          string
+	refreshExpires   int64  // nanoseconds since the store's epoch; 0 without a refresh token
+	code             string // the authorization code it was issued from
+	family           string // refresh-token family, for rotation reuse detection
+	idToken          string
+}
+
+func (t *token) clientID() string { return t.src.clientID }
+func (t *token) orgID() string    { return t.src.orgID }
+func (t *token) scopes() []string { return t.src.scopes }
+
+// userID is the user's ID, "" for an application token.
+func (t *token) userID() string {
+	if t.user == nil {
+		return ""
+	}
+	return t.user.userID
+}
+
+// refresh is the refresh token, "" when the pair has none.
+func (t *token) refresh() string {
+	if t.user == nil {
+		return ""
+	}
+	return t.user.refresh
+}
+
+// issuedAt is when t was issued, in nanoseconds since the store's epoch.
+func (t *token) issuedAt() int64 {
+	return t.expiresAt - int64(time.Duration(t.src.lifetime)*time.Second)
+}
+
+// active reports whether t is neither revoked nor expired at now
+// (nanoseconds since the store's epoch, see store.stamp).
+func (t *token) active(now int64) bool { return !t.revoked && now < t.expiresAt }
+
+// stamp converts a time of the server's clock to nanoseconds since the
+// store's epoch, the form tokens keep their times in. Like time.Time's
+// comparisons, it uses the monotonic clock reading when both times have one.
+func (st *store) stamp(t time.Time) int64 { return int64(t.Sub(st.epoch)) }
+
+// at converts nanoseconds since the store's epoch back to a time.
+func (st *store) at(ns int64) time.Time { return st.epoch.Add(time.Duration(ns)) }
+
+// source returns the interned grant source of a token minted with these
+// values. Caller holds st.mu for writing.
+func (st *store) source(clientID, appID, orgID, grant string, user bool, lifetime int64, scopes []string) *grantSource {
+	k := sourceKey{clientID: clientID, appID: appID, orgID: orgID, scope: strings.Join(scopes, " "),
+		grant: grant, user: user, lifetime: lifetime}
+	if src := st.sources[k]; src != nil && slices.Equal(src.scopes, scopes) {
+		return src
+	}
+	src := &grantSource{clientID: clientID, appID: appID, orgID: orgID, scopes: scopes, scope: k.scope,
+		aut: "APPLICATION", grant: grant, lifetime: lifetime}
+	if user {
+		src.aut = "APPLICATION_USER"
+	}
+	if len(st.sources) >= maxSources {
+		clear(st.sources)
+	}
+	st.sources[k] = src
+	return src
+}
 
 type authCode struct {
 	code              string

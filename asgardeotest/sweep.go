@@ -36,14 +36,15 @@ func (st *store) trackToken(t *token) { st.sweepQ.tokens = append(st.sweepQ.toke
 // trackCode queues c for sweeping. Caller holds st.mu for writing.
 func (st *store) trackCode(c *authCode) { st.sweepQ.codes = append(st.sweepQ.codes, c) }
 
-// deadline is when t may be removed: after its access token and its
-// refresh token (when it has one) have expired, plus the grace.
-func (t *token) deadline() time.Time {
+// deadline is when t may be removed, in nanoseconds since the store's
+// epoch: after its access token and its refresh token (when it has one)
+// have expired, plus the grace.
+func (t *token) deadline() int64 {
 	end := t.expiresAt
-	if t.refresh != "" && t.refreshExpires.After(end) {
-		end = t.refreshExpires
+	if t.refresh() != "" && t.user.refreshExpires > end {
+		end = t.user.refreshExpires
 	}
-	return end.Add(sweepGrace)
+	return end + int64(sweepGrace)
 }
 
 // rotate examines at most batch entries at the front of q: it keeps the
@@ -80,14 +81,15 @@ func (s *Server) sweep(now time.Time, batch int) (tokens, codes int) {
 	st := s.store
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	stamp := st.stamp(now)
 	st.sweepQ.tokens, tokens = rotate(st.sweepQ.tokens, batch,
-		func(t *token) bool { return now.After(t.deadline()) },
+		func(t *token) bool { return stamp > t.deadline() },
 		func(t *token) {
 			if st.tokens[t.access] == t {
 				delete(st.tokens, t.access)
 			}
-			if t.refresh != "" && st.refresh[t.refresh] == t {
-				delete(st.refresh, t.refresh)
+			if r := t.refresh(); r != "" && st.refresh[r] == t {
+				delete(st.refresh, r)
 			}
 		})
 	st.sweepQ.codes, codes = rotate(st.sweepQ.codes, batch,

@@ -73,7 +73,7 @@ func TestSweepKeepsPairsWhileTheRefreshTokenLives(t *testing.T) {
 	u := &user{id: "u1", username: "carol", orgID: st.rootOrgID}
 	pair := st.mint(s, admin, st.rootOrgID, u, "password", nil, true)
 	st.mu.Unlock()
-	require.NotEmpty(t, pair.refresh)
+	require.NotEmpty(t, pair.refresh())
 
 	// Past the access token's expiry and the grace, the refresh token (a
 	// day) still lives: the pair stays.
@@ -81,14 +81,14 @@ func TestSweepKeepsPairsWhileTheRefreshTokenLives(t *testing.T) {
 	s.sweep(s.Clock().Now(), sweepBatch)
 	st.mu.RLock()
 	assert.Same(t, pair, st.tokens[pair.access])
-	assert.Same(t, pair, st.refresh[pair.refresh])
+	assert.Same(t, pair, st.refresh[pair.refresh()])
 	st.mu.RUnlock()
 
 	s.Clock().Advance(24*time.Hour + sweepGrace)
 	s.sweep(s.Clock().Now(), sweepBatch)
 	st.mu.RLock()
 	assert.Nil(t, st.tokens[pair.access])
-	assert.Nil(t, st.refresh[pair.refresh])
+	assert.Nil(t, st.refresh[pair.refresh()])
 	st.mu.RUnlock()
 }
 
@@ -101,12 +101,12 @@ func TestSweepLeavesARefreshKeyHandedOn(t *testing.T) {
 	admin := st.apps[s.admin.ID]
 	u := &user{id: "u1", username: "carol", orgID: st.rootOrgID}
 	old := st.mint(s, admin, st.rootOrgID, u, "password", nil, true)
-	old.refreshExpires = old.expiresAt // so the old pair dies first
+	old.user.refreshExpires = old.expiresAt // so the old pair dies first
 	next := st.mint(s, admin, st.rootOrgID, u, "refresh_token", nil, true)
-	delete(st.refresh, next.refresh)
-	next.refresh = old.refresh
-	next.refreshExpires = old.issuedAt.Add(48 * time.Hour)
-	st.refresh[next.refresh] = next
+	delete(st.refresh, next.user.refresh)
+	next.user.refresh = old.user.refresh
+	next.user.refreshExpires = old.issuedAt() + int64(48*time.Hour)
+	st.refresh[next.user.refresh] = next
 	st.mu.Unlock()
 
 	s.Clock().Advance(time.Hour + sweepGrace + time.Second)
@@ -114,7 +114,7 @@ func TestSweepLeavesARefreshKeyHandedOn(t *testing.T) {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	assert.Nil(t, st.tokens[old.access])
-	assert.Same(t, next, st.refresh[old.refresh])
+	assert.Same(t, next, st.refresh[old.refresh()])
 }
 
 func TestSweepRemovesExpiredCodes(t *testing.T) {
