@@ -648,7 +648,7 @@ func (s *Server) handleDeleteApp(w http.ResponseWriter, r *http.Request) {
 // revokeClientGrants revokes every token and authorization code of a
 // client. Caller holds s.store.mu for writing.
 func (st *store) revokeClientGrants(clientID string) {
-	for _, t := range st.tokens {
+	for t := range st.allTokens() {
 		if t.clientID() == clientID {
 			t.revoked = true
 		}

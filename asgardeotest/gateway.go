@@ -28,7 +28,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, anyOf ...s
 	}
 	now := s.clock.Now()
 	s.store.mu.RLock()
-	tok := s.store.tokens[strings.TrimSpace(value)]
+	tok := s.store.accessToken(strings.TrimSpace(value))
 	var o *org
 	active := false
 	if tok != nil {

@@ -3,7 +3,6 @@ package asgardeotest
 import (
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"strings"
 	"time"
 
@@ -72,8 +71,16 @@ type accessTokenClaims struct {
 // signing under the lock costs about a millisecond, so the hot grants use
 // [Server.signOutsideLock] instead.
 func (s *Server) useJWTAccessToken(t *token) {
-	t.access = s.accessTokenJWT(t)
-	t.jwt = true
+	t.setJWT(s.accessTokenJWT(t))
+}
+
+// setJWT records signed as t's access token. Caller holds st.mu for
+// writing.
+func (t *token) setJWT(signed string) {
+	if t.ext == nil {
+		t.ext = &tokenExt{}
+	}
+	t.ext.jwt = signed
 }
 
 // signOutsideLock turns t, minted opaque by mintUnsigned and already in the
@@ -85,11 +92,11 @@ func (s *Server) signOutsideLock(t *token) {
 	signed := s.accessTokenJWT(t) // t's claims do not change after minting
 	st := s.store
 	st.mu.Lock()
-	if st.tokens[t.access] == t {
-		delete(st.tokens, t.access)
-		st.tokens[signed] = t
+	if st.tokens[t.id] == t {
+		delete(st.tokens, t.id)
+		st.jwtTokens[signed] = t
 	}
-	t.access, t.jwt = signed, true
+	t.setJWT(signed)
 	st.mu.Unlock()
 }
 
@@ -106,7 +113,7 @@ func (s *Server) accessTokenJWT(t *token) string {
 			Expiry:    jwt.NewNumericDate(st.at(t.expiresAt)),
 			NotBefore: jwt.NewNumericDate(issued),
 			IssuedAt:  jwt.NewNumericDate(issued),
-			ID:        t.access,
+			ID:        t.id.String(),
 		},
 		AuthorizedParty: src.clientID,
 		ClientID:        src.clientID,
@@ -127,17 +134,11 @@ func tokenSubject(t *token) string {
 }
 
 // jwtIdentity returns the subject, issuer and JWT ID of a JWT access token,
-// which introspection reports for JWTs (spec §6.4). Caller holds st.mu.
+// which introspection reports for JWTs (spec §6.4): the JWT ID is the
+// opaque value the token was minted with (accessTokenJWT). Caller holds
+// st.mu.
 func (s *Server) jwtIdentity(t *token) (sub, iss, jti string) {
-	var claims struct {
-		ID string `json:"jti"`
-	}
-	if parts := strings.Split(t.access, "."); len(parts) == 3 {
-		if payload, err := base64.RawURLEncoding.DecodeString(parts[1]); err == nil {
-			_ = json.Unmarshal(payload, &claims) // the fake's own JWT: well-formed
-		}
-	}
-	return tokenSubject(t), s.issuer(t.orgID()), claims.ID
+	return tokenSubject(t), s.issuer(t.orgID()), t.id.String()
 }
 
 // attachIDToken gives t an ID token when "openid" was granted in a user
@@ -157,23 +158,23 @@ func (s *Server) attachIDToken(t *token, nonce string) {
 		expiry = a.oidc.idTokenExpiry
 	}
 	claims := map[string]any{}
-	if u := st.userByID(src.orgID, t.user.userID); u != nil {
+	if u := st.userByID(src.orgID, t.ext.userID); u != nil {
 		claims = releasedClaims(u, src.scopes)
 	}
 	issued := st.at(t.issuedAt())
 	claims["iss"] = s.issuer(src.orgID)
-	claims["sub"] = t.user.userID
+	claims["sub"] = t.ext.userID
 	claims["aud"] = src.clientID
 	claims["azp"] = src.clientID
 	claims["iat"] = issued.Unix()
 	claims["exp"] = issued.Add(time.Duration(expiry) * time.Second).Unix()
 	claims["auth_time"] = issued.Unix()
-	claims["at_hash"] = accessTokenHash(t.access)
+	claims["at_hash"] = accessTokenHash(t.access())
 	claims["org_id"] = src.orgID
 	if nonce != "" {
 		claims["nonce"] = nonce
 	}
-	t.user.idToken = s.sign(typIDToken, claims)
+	t.ext.idToken = s.sign(typIDToken, claims)
 }
 
 // accessTokenHash is the OpenID Connect at_hash of an RS256-signed ID token:

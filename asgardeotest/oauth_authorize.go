@@ -210,7 +210,7 @@ func (s *Server) grantAuthorizationCode(w http.ResponseWriter, tr *tokenRequest)
 	}
 	if c.used {
 		for _, t := range c.issued {
-			st.revokeFamily(t.user.family)
+			st.revokeFamily(t.ext.family)
 			t.revoked = true
 		}
 		writeOAuth(w, http.StatusBadRequest, "invalid_grant", "Inactive authorization code received from token request")
@@ -240,7 +240,7 @@ func (s *Server) grantAuthorizationCode(w http.ResponseWriter, tr *tokenRequest)
 	c.used = true
 	t := st.mint(s, a, c.orgID, u, "authorization_code", c.scopes, tr.client.oidc.hasGrant("refresh_token"))
 	s.attachIDToken(t, c.nonce)
-	t.user.code = c.code
+	t.ext.code = c.code
 	c.issued = append(c.issued, t)
 	s.writeToken(w, t)
 }

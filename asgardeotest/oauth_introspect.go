@@ -32,9 +32,9 @@ func (st *store) lookupToken(value, hint string) (t *token, isRefresh bool) {
 		if t := st.refresh[value]; t != nil && t.refresh() == value {
 			return t, true
 		}
-		return st.tokens[value], false
+		return st.accessToken(value), false
 	}
-	if t := st.tokens[value]; t != nil {
+	if t := st.accessToken(value); t != nil {
 		return t, false
 	}
 	if t := st.refresh[value]; t != nil && t.refresh() == value {
@@ -76,7 +76,7 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 	if t != nil && !t.revoked {
 		expires := t.expiresAt
 		if isRefresh {
-			expires = t.user.refreshExpires
+			expires = t.ext.refreshExpires
 		}
 		if st.stamp(now) < expires {
 			src := t.src
@@ -86,15 +86,15 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 				AUT: src.aut, OrgID: src.orgID, Scope: src.scope,
 				IssuedAt: iat, NotBefore: iat, Expires: st.at(expires).Unix(),
 			}
-			if t.jwt {
+			if t.jwt() {
 				out.TokenType = "JWT"
 				out.Subject, out.Issuer, out.JTI = s.jwtIdentity(t)
 			}
 			if isRefresh {
 				out.TokenType = "Refresh"
 			}
-			if t.user != nil && t.user.username != "" {
-				out.Username = t.user.username + "@" + src.orgID
+			if t.ext != nil && t.ext.username != "" {
+				out.Username = t.ext.username + "@" + src.orgID
 			}
 		}
 	}

@@ -216,12 +216,12 @@ func validScopeParam(scope string) bool {
 // writeToken answers a token request with t.
 func (s *Server) writeToken(w http.ResponseWriter, t *token) {
 	idToken := ""
-	if t.user != nil {
-		idToken = t.user.idToken
+	if t.ext != nil {
+		idToken = t.ext.idToken
 	}
 	noStore(w.Header())
 	writeJSON(w, http.StatusOK, tokenResponse{
-		AccessToken:  t.access,
+		AccessToken:  t.access(),
 		RefreshToken: t.refresh(),
 		Scope:        t.src.scope,
 		IDToken:      idToken,
@@ -253,7 +253,7 @@ func (s *Server) grantOrganizationSwitch(w http.ResponseWriter, tr *tokenRequest
 	st := s.store
 	now := s.clock.Now()
 	st.mu.Lock()
-	presented := st.tokens[tr.form.Get("token")]
+	presented := st.accessToken(tr.form.Get("token"))
 	if presented == nil || !presented.active(st.stamp(now)) || presented.orgID() != st.rootOrgID {
 		st.mu.Unlock()
 		writeOAuth(w, http.StatusBadRequest, "invalid_grant", "Invalid token received.")
@@ -279,7 +279,7 @@ func (s *Server) grantOrganizationSwitch(w http.ResponseWriter, tr *tokenRequest
 	requested := strings.Fields(tr.form.Get("scope"))
 	var u *user
 	if presented.userID() != "" {
-		u = &user{id: presented.user.userID, username: presented.user.username, orgID: presented.orgID()}
+		u = &user{id: presented.ext.userID, username: presented.ext.username, orgID: presented.orgID()}
 	} else {
 		requested = without(requested, "openid")
 	}
@@ -308,9 +308,9 @@ func without(list []string, drop string) []string {
 func (st *store) mint(s *Server, a *app, orgID string, u *user, grant string, scopes []string, withRefresh bool) *token {
 	t, sign := st.mintUnsigned(s, a, orgID, u, grant, scopes, withRefresh)
 	if sign {
-		delete(st.tokens, t.access)
+		delete(st.tokens, t.id)
 		s.useJWTAccessToken(t)
-		st.tokens[t.access] = t
+		st.jwtTokens[t.ext.jwt] = t
 	}
 	return t
 }
@@ -327,23 +327,23 @@ func (st *store) mintUnsigned(s *Server, a *app, orgID string, u *user, grant st
 		lifetime = cfg.userExpiry
 	}
 	t = &token{
-		access:    newUUID(),
+		id:        newOpaqueID(),
 		src:       st.source(cfg.clientID, a.id, orgID, grant, u != nil, lifetime, scopes),
 		expiresAt: st.stamp(now.Add(time.Duration(lifetime) * time.Second)),
 	}
 	if u != nil {
-		t.user = &userGrant{userID: u.id, username: u.username}
+		t.ext = &tokenExt{userID: u.id, username: u.username}
 	}
 	if withRefresh {
-		if t.user == nil {
-			t.user = &userGrant{}
+		if t.ext == nil {
+			t.ext = &tokenExt{}
 		}
-		t.user.refresh = newUUID()
-		t.user.family = t.user.refresh
-		t.user.refreshExpires = st.stamp(now.Add(time.Duration(cfg.refreshExpiry) * time.Second))
-		st.refresh[t.user.refresh] = t
+		t.ext.refresh = newUUID()
+		t.ext.family = t.ext.refresh
+		t.ext.refreshExpires = st.stamp(now.Add(time.Duration(cfg.refreshExpiry) * time.Second))
+		st.refresh[t.ext.refresh] = t
 	}
-	st.tokens[t.access] = t
+	st.tokens[t.id] = t
 	st.trackToken(t)
 	return t, cfg.accessTokenType == "JWT"
 }

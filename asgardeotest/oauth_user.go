@@ -56,12 +56,12 @@ func (s *Server) grantRefreshToken(w http.ResponseWriter, tr *tokenRequest) {
 		return
 	}
 	if old.revoked {
-		st.revokeFamily(old.user.family)
+		st.revokeFamily(old.ext.family)
 		st.mu.Unlock()
 		writeOAuth(w, http.StatusBadRequest, "invalid_grant", invalid)
 		return
 	}
-	if st.stamp(now) >= old.user.refreshExpires {
+	if st.stamp(now) >= old.ext.refreshExpires {
 		st.mu.Unlock()
 		writeOAuth(w, http.StatusBadRequest, "invalid_grant", "Refresh token is expired.")
 		return
@@ -82,19 +82,19 @@ func (s *Server) grantRefreshToken(w http.ResponseWriter, tr *tokenRequest) {
 		}
 	}
 	var u *user
-	if old.user.userID != "" {
-		u = &user{id: old.user.userID, username: old.user.username, orgID: old.orgID()}
+	if old.ext.userID != "" {
+		u = &user{id: old.ext.userID, username: old.ext.username, orgID: old.orgID()}
 	}
 	old.revoked = true
 	t := st.mint(s, a, old.orgID(), u, "refresh_token", scopes, true)
 	s.attachIDToken(t, "")
-	t.user.family, t.user.code = old.user.family, old.user.code
+	t.ext.family, t.ext.code = old.ext.family, old.ext.code
 	if !tr.client.oidc.renewRefresh {
-		delete(st.refresh, t.user.refresh)
-		t.user.refresh, t.user.refreshExpires = old.user.refresh, old.user.refreshExpires
-		st.refresh[t.user.refresh] = t
+		delete(st.refresh, t.ext.refresh)
+		t.ext.refresh, t.ext.refreshExpires = old.ext.refresh, old.ext.refreshExpires
+		st.refresh[t.ext.refresh] = t
 	}
-	if c := st.codes[old.user.code]; c != nil {
+	if c := st.codes[old.ext.code]; c != nil {
 		c.issued = append(c.issued, t)
 	}
 	st.mu.Unlock()
@@ -107,8 +107,8 @@ func (st *store) revokeFamily(family string) {
 	if family == "" {
 		return
 	}
-	for _, t := range st.tokens {
-		if t.user != nil && t.user.family == family {
+	for t := range st.allTokens() {
+		if t.ext != nil && t.ext.family == family {
 			t.revoked = true
 		}
 	}

@@ -125,7 +125,7 @@ func (s *Server) handleUserInfo(w http.ResponseWriter, r *http.Request) {
 	var claims map[string]any
 	if strings.EqualFold(scheme, "Bearer") && value != "" {
 		st.mu.RLock()
-		t := st.tokens[value]
+		t := st.accessToken(value)
 		if t != nil && t.active(st.stamp(now)) && t.orgID() == o.id && t.userID() != "" && containsString(t.scopes(), "openid") {
 			if u := st.userByID(t.orgID(), t.userID()); u != nil {
 				claims = releasedClaims(u, t.scopes())

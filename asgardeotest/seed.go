@@ -629,5 +629,5 @@ func (s *Server) IssueToken(orgID string, scopes ...string) (string, error) {
 		a = st.share(admin, o.id)
 	}
 	t := st.mint(s, a, o.id, nil, "organization_switch", append([]string(nil), scopes...), false)
-	return t.access, nil
+	return t.access(), nil
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
+	"iter"
 	"slices"
 	"strings"
 	"sync"
@@ -31,12 +32,13 @@ type store struct {
 	apiByIdentifier map[string]*apiResource
 	scopes          map[string]*apiScope // by scope name, across APIs
 
-	tokens  map[string]*token // by access token
-	refresh map[string]*token // by refresh token
-	codes   map[string]*authCode
-	sweepQ  sweepQueues // tokens and codes in creation order, for the sweeper (sweep.go)
-	sources map[sourceKey]*grantSource
-	epoch   time.Time // token times are kept as nanoseconds since it
+	tokens    map[opaqueID]*token // opaque access tokens, by value
+	jwtTokens map[string]*token   // JWT access tokens, by value
+	refresh   map[string]*token   // by refresh token
+	codes     map[string]*authCode
+	sweepQ    sweepQueues // tokens and codes in creation order, for the sweeper (sweep.go)
+	sources   map[sourceKey]*grantSource
+	epoch     time.Time // token times are kept as nanoseconds since it
 
 	seq int64 // monotonic counter for cursors and ordering
 }
@@ -52,7 +54,8 @@ func newStore(rootName string, epoch time.Time) *store {
 		apis:            map[string]*apiResource{},
 		apiByIdentifier: map[string]*apiResource{},
 		scopes:          map[string]*apiScope{},
-		tokens:          map[string]*token{},
+		tokens:          map[opaqueID]*token{},
+		jwtTokens:       map[string]*token{},
 		refresh:         map[string]*token{},
 		codes:           map[string]*authCode{},
 	}
@@ -333,17 +336,16 @@ func (r *role) hasMember(s *store, u *user) bool {
 
 // token is an issued access token and, for user grants, its refresh token,
 // which live and die as a pair. It holds only what differs from one token
-// to the next; what every token of one client and scope set shares is in
-// its grantSource, and the user grants' extra state is in user. A
-// client-credentials token is the struct, its access string and its map
-// entry.
+// to the next: what every token of one client and scope set shares is in
+// its grantSource, and what only user grants and JWTs have is in ext. An
+// opaque application token is this struct and its map entry, keyed by the
+// 16 bytes its UUID spells.
 type token struct {
-	access    string       // the opaque value, or the JWT once signed
+	id        opaqueID     // the opaque value; a JWT access token's "jti"
 	src       *grantSource // client, application, organization, scopes, grant
-	user      *userGrant   // nil for application tokens
+	ext       *tokenExt    // nil for opaque application tokens
 	expiresAt int64        // nanoseconds since the store's epoch (store.at)
 	revoked   bool
-	jwt       bool
 }
 
 // grantSource is what tokens minted for one application in one
@@ -373,8 +375,10 @@ type sourceKey struct {
 // over (tokens keep the sources they hold).
 const maxSources = 4096
 
-// userGrant is the part of a token only user grants have.
-type userGrant struct {
+// tokenExt is the part of a token only user grants (the user, the refresh
+// token) and JWT access tokens (the signed value) have.
+type tokenExt struct {
+	jwt              string // the signed access token; "" for an opaque one
 	userID, username string
 	refresh          string
 	refreshExpires   int64  // nanoseconds since the store's epoch; 0 without a refresh token
@@ -383,24 +387,62 @@ type userGrant struct {
 	idToken          string
 }
 
+// access is the access token as the client holds it: the JWT once signed,
+// the opaque UUID otherwise.
+func (t *token) access() string {
+	if t.jwt() {
+		return t.ext.jwt
+	}
+	return t.id.String()
+}
+
+// jwt reports whether the access token is a signed JWT.
+func (t *token) jwt() bool { return t.ext != nil && t.ext.jwt != "" }
+
+// accessToken finds the token whose access token is value. Caller holds
+// st.mu.
+func (st *store) accessToken(value string) *token {
+	if id, ok := parseOpaqueID(value); ok {
+		return st.tokens[id]
+	}
+	return st.jwtTokens[value]
+}
+
+// allTokens yields every access token in the store, opaque and JWT. Caller
+// holds st.mu.
+func (st *store) allTokens() iter.Seq[*token] {
+	return func(yield func(*token) bool) {
+		for _, t := range st.tokens {
+			if !yield(t) {
+				return
+			}
+		}
+		for _, t := range st.jwtTokens {
+			if !yield(t) {
+				return
+			}
+		}
+	}
+}
+
 func (t *token) clientID() string { return t.src.clientID }
 func (t *token) orgID() string    { return t.src.orgID }
 func (t *token) scopes() []string { return t.src.scopes }
 
 // userID is the user's ID, "" for an application token.
 func (t *token) userID() string {
-	if t.user == nil {
+	if t.ext == nil {
 		return ""
 	}
-	return t.user.userID
+	return t.ext.userID
 }
 
 // refresh is the refresh token, "" when the pair has none.
 func (t *token) refresh() string {
-	if t.user == nil {
+	if t.ext == nil {
 		return ""
 	}
-	return t.user.refresh
+	return t.ext.refresh
 }
 
 // issuedAt is when t was issued, in nanoseconds since the store's epoch.
@@ -456,12 +498,28 @@ type authCode struct {
 }
 
 // newUUID returns a random version-4 UUID from crypto/rand.
-func newUUID() string {
-	var b [16]byte
+func newUUID() string { return newOpaqueID().String() }
+
+// opaqueID is a UUID's 16 bytes. Opaque access tokens are kept by it: its
+// String is the token, and parseOpaqueID takes exactly the strings String
+// makes back to the bytes, so looking a string up by its bytes finds what
+// looking it up as a string would.
+type opaqueID [16]byte
+
+// newOpaqueID returns a random version-4 UUID from crypto/rand.
+func newOpaqueID() opaqueID {
+	var b opaqueID
 	_, _ = rand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	const hex = "0123456789abcdef"
+	return b
+}
+
+const hexDigits = "0123456789abcdef"
+
+// String is the UUID's canonical form: lower-case hex, dashes after the
+// 4th, 6th, 8th and 10th bytes.
+func (b opaqueID) String() string {
 	out := make([]byte, 36)
 	j := 0
 	for i, x := range b {
@@ -469,11 +527,47 @@ func newUUID() string {
 			out[j] = '-'
 			j++
 		}
-		out[j] = hex[x>>4]
-		out[j+1] = hex[x&0x0f]
+		out[j] = hexDigits[x>>4]
+		out[j+1] = hexDigits[x&0x0f]
 		j += 2
 	}
 	return string(out)
+}
+
+// parseOpaqueID parses the canonical form String makes, and nothing else
+// (no upper case, no braces, no other layout).
+func parseOpaqueID(s string) (opaqueID, bool) {
+	var b opaqueID
+	if len(s) != 36 {
+		return b, false
+	}
+	j := 0
+	for i := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			if s[j] != '-' {
+				return b, false
+			}
+			j++
+		}
+		hi, lo := hexValue(s[j]), hexValue(s[j+1])
+		if hi < 0 || lo < 0 {
+			return b, false
+		}
+		b[i] = byte(hi<<4 | lo)
+		j += 2
+	}
+	return b, true
+}
+
+// hexValue is the value of a lower-case hex digit, -1 for any other byte.
+func hexValue(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	}
+	return -1
 }
 
 // randomString returns n random bytes from crypto/rand, base64url-encoded,

@@ -41,8 +41,8 @@ func (st *store) trackCode(c *authCode) { st.sweepQ.codes = append(st.sweepQ.cod
 // have expired, plus the grace.
 func (t *token) deadline() int64 {
 	end := t.expiresAt
-	if t.refresh() != "" && t.user.refreshExpires > end {
-		end = t.user.refreshExpires
+	if t.refresh() != "" && t.ext.refreshExpires > end {
+		end = t.ext.refreshExpires
 	}
 	return end + int64(sweepGrace)
 }
@@ -85,8 +85,12 @@ func (s *Server) sweep(now time.Time, batch int) (tokens, codes int) {
 	st.sweepQ.tokens, tokens = rotate(st.sweepQ.tokens, batch,
 		func(t *token) bool { return stamp > t.deadline() },
 		func(t *token) {
-			if st.tokens[t.access] == t {
-				delete(st.tokens, t.access)
+			if t.jwt() {
+				if st.jwtTokens[t.ext.jwt] == t {
+					delete(st.jwtTokens, t.ext.jwt)
+				}
+			} else if st.tokens[t.id] == t {
+				delete(st.tokens, t.id)
 			}
 			if r := t.refresh(); r != "" && st.refresh[r] == t {
 				delete(st.refresh, r)

@@ -20,7 +20,7 @@ func newSweepServer(t *testing.T) *Server {
 func liveCounts(s *Server) (tokens, refresh, codes int) {
 	s.store.mu.RLock()
 	defer s.store.mu.RUnlock()
-	return len(s.store.tokens), len(s.store.refresh), len(s.store.codes)
+	return len(s.store.tokens) + len(s.store.jwtTokens), len(s.store.refresh), len(s.store.codes)
 }
 
 func TestSweepRemovesExpiredTokensInBoundedBatches(t *testing.T) {
@@ -58,9 +58,9 @@ func TestSweepRemovesExpiredTokensInBoundedBatches(t *testing.T) {
 	assert.Equal(t, 1, n, "only the fresh token is left")
 	s.store.mu.RLock()
 	for _, v := range old {
-		assert.Nil(t, s.store.tokens[v])
+		assert.Nil(t, s.store.accessToken(v))
 	}
-	assert.NotNil(t, s.store.tokens[fresh])
+	assert.NotNil(t, s.store.accessToken(fresh))
 	assert.Len(t, s.store.sweepQ.tokens, 1)
 	s.store.mu.RUnlock()
 }
@@ -80,14 +80,14 @@ func TestSweepKeepsPairsWhileTheRefreshTokenLives(t *testing.T) {
 	s.Clock().Advance(2 * time.Hour)
 	s.sweep(s.Clock().Now(), sweepBatch)
 	st.mu.RLock()
-	assert.Same(t, pair, st.tokens[pair.access])
+	assert.Same(t, pair, st.accessToken(pair.access()))
 	assert.Same(t, pair, st.refresh[pair.refresh()])
 	st.mu.RUnlock()
 
 	s.Clock().Advance(24*time.Hour + sweepGrace)
 	s.sweep(s.Clock().Now(), sweepBatch)
 	st.mu.RLock()
-	assert.Nil(t, st.tokens[pair.access])
+	assert.Nil(t, st.accessToken(pair.access()))
 	assert.Nil(t, st.refresh[pair.refresh()])
 	st.mu.RUnlock()
 }
@@ -101,19 +101,19 @@ func TestSweepLeavesARefreshKeyHandedOn(t *testing.T) {
 	admin := st.apps[s.admin.ID]
 	u := &user{id: "u1", username: "carol", orgID: st.rootOrgID}
 	old := st.mint(s, admin, st.rootOrgID, u, "password", nil, true)
-	old.user.refreshExpires = old.expiresAt // so the old pair dies first
+	old.ext.refreshExpires = old.expiresAt // so the old pair dies first
 	next := st.mint(s, admin, st.rootOrgID, u, "refresh_token", nil, true)
-	delete(st.refresh, next.user.refresh)
-	next.user.refresh = old.user.refresh
-	next.user.refreshExpires = old.issuedAt() + int64(48*time.Hour)
-	st.refresh[next.user.refresh] = next
+	delete(st.refresh, next.ext.refresh)
+	next.ext.refresh = old.ext.refresh
+	next.ext.refreshExpires = old.issuedAt() + int64(48*time.Hour)
+	st.refresh[next.ext.refresh] = next
 	st.mu.Unlock()
 
 	s.Clock().Advance(time.Hour + sweepGrace + time.Second)
 	s.sweep(s.Clock().Now(), sweepBatch)
 	st.mu.RLock()
 	defer st.mu.RUnlock()
-	assert.Nil(t, st.tokens[old.access])
+	assert.Nil(t, st.accessToken(old.access()))
 	assert.Same(t, next, st.refresh[old.refresh()])
 }
 
