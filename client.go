@@ -259,6 +259,7 @@ func (c *Client) doOnce(ctx context.Context, r apiRequest, out any) (*apiRespons
 		return nil, tok, c.transportError(ctx, req.Request, err)
 	}
 	defer resp.Body.Close()
+	capture(ctx, resp)
 	data, tooBig, rerr := transport.ReadLimited(resp.Body, maxResponseBytes)
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "asgardeo: request",
 		slog.String("method", r.method), slog.String("url", transport.RedactURL(req.URL)),

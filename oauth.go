@@ -66,6 +66,7 @@ func (c *Client) postForm(ctx context.Context, endpoint string, form url.Values,
 		return nil, c.transportError(ctx, req.Request, err)
 	}
 	defer resp.Body.Close()
+	capture(ctx, resp)
 	data, tooBig, rerr := transport.ReadLimited(resp.Body, maxResponseBytes)
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "asgardeo: request",
 		slog.String("method", http.MethodPost), slog.String("url", transport.RedactURL(req.URL)),
