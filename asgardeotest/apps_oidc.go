@@ -222,22 +222,6 @@ func positiveOr(v, def int64) int64 {
 	return v
 }
 
-// oidcTarget resolves the application of an inbound-OIDC request: 404 for
-// an unknown application, 404 APP-60502 for one without OIDC (shared
-// applications keep their OIDC settings in the root). Caller holds s.store.mu.
-func (s *Server) oidcTarget(w http.ResponseWriter, r *http.Request, c *caller) *app {
-	a := s.store.lookupApp(c, r.PathValue("id"))
-	switch {
-	case a == nil:
-		errAppNotFound(r.PathValue("id")).write(w)
-		return nil
-	case a.oidc == nil:
-		errNoOIDC.write(w)
-		return nil
-	}
-	return a
-}
-
 // ownApp resolves an application the caller's organization owns and may
 // edit: 404 APP-60006 when unknown, 400 for one shared from the root, whose
 // settings live in the root. Caller holds s.store.mu.
@@ -254,17 +238,16 @@ func (s *Server) ownApp(w http.ResponseWriter, r *http.Request, c *caller) *app 
 	return a
 }
 
+// handleGetOIDC answers 404 APP-60502 for an application without OIDC,
+// shared applications included: their settings live in the root.
 func (s *Server) handleGetOIDC(w http.ResponseWriter, r *http.Request) {
-	c := s.authenticate(w, r, scopeAppView)
-	if c == nil {
-		return
-	}
-	st := s.store
-	st.mu.RLock()
-	defer st.mu.RUnlock()
-	if a := s.oidcTarget(w, r, c); a != nil {
+	s.readApp(w, r, scopeAppView, func(c *caller, a *app) {
+		if a.oidc == nil {
+			errNoOIDC.write(w)
+			return
+		}
 		writeJSON(w, http.StatusOK, oidcView(a.oidc, c.has(scopeSecretView)))
-	}
+	})
 }
 
 func (s *Server) handlePutOIDC(w http.ResponseWriter, r *http.Request) {
